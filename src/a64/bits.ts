@@ -1,0 +1,174 @@
+/**
+ * Bit helpers of the Arm ARM pseudocode (Arm DDI 0487, "J1.3 Shared pseudocode" / "shared/functions").
+ * Each function names the pseudocode function it implements. Register values are bigint, unsigned,
+ * 64 bits wide (BigInt.asUintN(64, ...)); instruction words and fields are numbers.
+ */
+
+export const MASK64 = 0xffff_ffff_ffff_ffffn;
+export const MASK32 = 0xffff_ffffn;
+
+/** `word<hi:lo>` on a 32-bit instruction word (Arm ARM bitslice notation). */
+export function extract(word: number, lo: number, width: number): number {
+  return width === 32 ? word >>> 0 : ((word >>> lo) & ((1 << width) - 1)) >>> 0;
+}
+
+/** SignExtend(x, N) for a field of `width` bits held in a number (shared/functions/common/SignExtend). */
+export function signExtend(value: number, width: number): number {
+  const shift = 32 - width;
+  return (value << shift) >> shift;
+}
+
+/** SignExtend(x, 64) for a bigint of `width` bits (shared/functions/common/SignExtend). */
+export function signExtend64(value: bigint, width: number): bigint {
+  return BigInt.asUintN(64, BigInt.asIntN(width, value));
+}
+
+/** ZeroExtend to the datasize: the value held in a register of `datasize` bits. */
+export function truncate(value: bigint, datasize: 32 | 64): bigint {
+  return datasize === 64 ? BigInt.asUintN(64, value) : BigInt.asUintN(32, value);
+}
+
+/** Ones(N) (shared/functions/common/Ones). */
+export function ones(n: number): bigint {
+  return (1n << BigInt(n)) - 1n;
+}
+
+/** ROR(x, shift) on an N-bit value (shared/functions/common/ROR). */
+export function ror(value: bigint, shift: number, width: number): bigint {
+  const s = shift % width;
+  if (s === 0) return value;
+  const w = BigInt(width);
+  const sb = BigInt(s);
+  return ((value >> sb) | (value << (w - sb))) & ones(width);
+}
+
+/** Replicate(x, N) of an esize-bit element to `width` bits (shared/functions/common/Replicate). */
+export function replicate(value: bigint, esize: number, width: number): bigint {
+  let out = 0n;
+  for (let pos = 0; pos < width; pos += esize) out |= value << BigInt(pos);
+  return out;
+}
+
+/** HighestSetBit(x) of a small number (shared/functions/common/HighestSetBit); -1 for zero. */
+export function highestSetBit(value: number, width: number): number {
+  for (let i = width - 1; i >= 0; i--) if ((value >>> i) & 1) return i;
+  return -1;
+}
+
+export interface BitMasks {
+  readonly wmask: bigint;
+  readonly tmask: bigint;
+}
+
+/**
+ * DecodeBitMasks(immN, imms, immr, immediate, M) (aarch64/instrs/integer/bitmasks/DecodeBitMasks).
+ * Returns undefined where the pseudocode says UNDEFINED (reserved element size, or all-ones S
+ * for a logical immediate).
+ */
+export function decodeBitMasks(
+  immN: number,
+  imms: number,
+  immr: number,
+  immediate: boolean,
+  datasize: 32 | 64,
+): BitMasks | undefined {
+  const len = highestSetBit((immN << 6) | (~imms & 0x3f), 7);
+  if (len < 1) return undefined;
+  const levels = (1 << len) - 1;
+  if (immediate && (imms & levels) === levels) return undefined;
+  const s = imms & levels;
+  const r = immr & levels;
+  const diff = (s - r) & levels;
+  const esize = 1 << len;
+  if (esize > datasize) return undefined;
+  const d = diff & levels;
+  const welem = ones(s + 1);
+  const telem = ones(d + 1);
+  return {
+    wmask: replicate(ror(welem, r, esize), esize, datasize),
+    tmask: replicate(telem, esize, datasize),
+  };
+}
+
+/**
+ * MoveWidePreferred(sf, immN, imms, immr) (aarch64/instrs/integer/bitmasks/MoveWidePreferred): whether
+ * ORR (immediate) is shown as MOV (bitmask immediate) rather than a MOVZ/MOVN alias.
+ */
+export function moveWidePreferred(sf: number, immN: number, imms: number, immr: number): boolean {
+  const width = sf === 1 ? 64 : 32;
+  if (sf === 1 && immN !== 1) return false;
+  if (sf === 0 && !(immN === 0 && (imms & 0x20) === 0)) return false;
+  if (imms < 16) return (-immr & 15) <= 15 - imms;
+  if (imms >= width - 15) return (immr & 15) <= imms - (width - 15);
+  return false;
+}
+
+/** BFXPreferred(sf, uns, imms, immr) (aarch64/instrs/integer/bitfield/BFXPreferred). */
+export function bfxPreferred(sf: number, uns: number, imms: number, immr: number): boolean {
+  if (imms < immr) return false;
+  if (imms === (sf << 5) + 31) return false;
+  if (immr === 0) {
+    if (sf === 0 && (imms === 7 || imms === 15)) return false;
+    if (sf === 1 && uns === 0 && (imms === 7 || imms === 15 || imms === 31)) return false;
+  }
+  return true;
+}
+
+/** ConditionHolds(cond) over PSTATE.NZCV packed as N<<3|Z<<2|C<<1|V (shared/functions/system/ConditionHolds). */
+export function conditionHolds(cond: number, nzcv: number): boolean {
+  const n = (nzcv >> 3) & 1;
+  const z = (nzcv >> 2) & 1;
+  const c = (nzcv >> 1) & 1;
+  const v = nzcv & 1;
+  let result: boolean;
+  switch (cond >> 1) {
+    case 0:
+      result = z === 1;
+      break;
+    case 1:
+      result = c === 1;
+      break;
+    case 2:
+      result = n === 1;
+      break;
+    case 3:
+      result = v === 1;
+      break;
+    case 4:
+      result = c === 1 && z === 0;
+      break;
+    case 5:
+      result = n === v;
+      break;
+    case 6:
+      result = n === v && z === 0;
+      break;
+    default:
+      result = true;
+  }
+  return (cond & 1) === 1 && cond !== 15 ? !result : result;
+}
+
+/**
+ * AddWithCarry(x, y, carry_in) (shared/functions/integer/AddWithCarry) on `datasize`-bit unsigned
+ * operands; returns the truncated result and NZCV packed as N<<3|Z<<2|C<<1|V.
+ */
+export function addWithCarry(
+  x: bigint,
+  y: bigint,
+  carryIn: number,
+  datasize: 32 | 64,
+): { result: bigint; nzcv: number } {
+  const unsignedSum = x + y + BigInt(carryIn);
+  const result = datasize === 64 ? BigInt.asUintN(64, unsignedSum) : BigInt.asUintN(32, unsignedSum);
+  const signedSum =
+    datasize === 64
+      ? BigInt.asIntN(64, x) + BigInt.asIntN(64, y) + BigInt(carryIn)
+      : BigInt.asIntN(32, x) + BigInt.asIntN(32, y) + BigInt(carryIn);
+  const signedResult = datasize === 64 ? BigInt.asIntN(64, result) : BigInt.asIntN(32, result);
+  const n = datasize === 64 ? Number(result >> 63n) : Number(result >> 31n);
+  const z = result === 0n ? 1 : 0;
+  const c = result === unsignedSum ? 0 : 1;
+  const v = signedResult === signedSum ? 0 : 1;
+  return { result, nzcv: (n << 3) | (z << 2) | (c << 1) | v };
+}
