@@ -17,6 +17,7 @@
 import { decodeExit, decodeWork, type SyscallWorkDecoded } from "./decode.ts";
 import type { ExitInput } from "./state.ts";
 import {
+  _TIF_32BIT,
   _TIF_SECCOMP,
   _TIF_SINGLESTEP,
   _TIF_SYSCALL_AUDIT,
@@ -65,6 +66,23 @@ export function coherent(input: ExitInput): boolean {
     (input.tifFlags & LEGACY_TESTED_TIF) === legacyFlagsFor(input.work) &&
     (input.tifFlagsAtEntry & LEGACY_TESTED_TIF) === legacyFlagsFor(input.workAtEntry)
   );
+}
+
+/**
+ * withLegacyFlags() - the same input with legacy words that describe the same thread
+ * @input: any input; its TIF bits the legacy exit path does not test are kept
+ *
+ * Sets the tested bits of tifFlags / tifFlagsAtEntry from work / workAtEntry and TIF_32BIT from
+ * `compat`, so coherent(withLegacyFlags(x)) always holds.
+ */
+export function withLegacyFlags(input: ExitInput): ExitInput {
+  const keep = (flags: bigint) => flags & ~(LEGACY_TESTED_TIF | _TIF_32BIT);
+  const is32 = input.compat ? _TIF_32BIT : 0n;
+  return {
+    ...input,
+    tifFlags: keep(input.tifFlags) | legacyFlagsFor(input.work) | is32,
+    tifFlagsAtEntry: keep(input.tifFlagsAtEntry) | legacyFlagsFor(input.workAtEntry) | is32,
+  };
 }
 
 export type DifferenceId =
