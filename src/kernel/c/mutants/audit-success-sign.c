@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * audit-success-sign.c - mutant of `inline`: audit success taken from the sign of the return value.
+ *
+ * A plausible refactoring slip the conformance properties must catch. The head lines below
+ * are read by build.ts into golden/fixtures/manifest.json.
+ *
+ * @breaks: a return value below -4095 (a large unsigned result such as an address with bit 63 set) is audited as a failure
+ * @rule: KERNEL.md 3, syscall_exit_work step 2: success = !IS_ERR_VALUE(return_code), an error only for values in [-4095, -1]
+ * @bits: AUDIT
+ * @minimal-input: work=AUDIT audit_context=1 x0=0x8000000000000000
+ */
+#include "generic.h"
+
+void trace_syscall_exit(struct pt_regs *regs, long ret);
+
+static __always_inline void syscall_exit_work(struct pt_regs *regs, unsigned long work)
+{
+	bool step;
+
+	/*
+	 * A syscall the SUD dispatcher redirected to user space never ran: clear the flag the
+	 * entry side set and skip every exit effect.
+	 */
+	if (unlikely(work & SYSCALL_WORK_SYSCALL_USER_DISPATCH)) {
+		if (unlikely(current->syscall_dispatch.on_dispatch)) {
+			current->syscall_dispatch.on_dispatch = false;
+			return;
+		}
+	}
+
+	if (unlikely(audit_context())) {
+		long return_code = regs_return_value(regs);
+
+		__audit_syscall_exit(return_code >= 0, return_code);
+	}
+
+	if (work & SYSCALL_WORK_SYSCALL_TRACEPOINT)
+		trace_syscall_exit(regs, syscall_get_return_value(current, regs));
+
+	step = report_single_step(work);
+	if (step || work & SYSCALL_WORK_SYSCALL_TRACE)
+		arch_ptrace_report_syscall_exit(regs, step);
+}
+
+static __always_inline void syscall_exit_to_user_mode_work(struct pt_regs *regs)
+{
+	unsigned long work = READ_ONCE(current_thread_info()->syscall_work);
+
+	if (EXITWORK_DEBUG_RSEQ)
+		rseq_syscall(regs);
+
+	if (unlikely(work & SYSCALL_WORK_EXIT))
+		syscall_exit_work(regs, work);
+}
+
+static __always_inline void variant_exit_to_user_mode(struct pt_regs *regs, unsigned long flags)
+{
+	syscall_exit_to_user_mode_work(regs);
+}
+
+#include "el0_svc_common.h"

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tracepoint-after-ptrace.c - mutant of `inline`: sys_exit tracepoint moved after the ptrace report.
+ *
+ * A plausible refactoring slip the conformance properties must catch. The head lines below
+ * are read by build.ts into golden/fixtures/manifest.json.
+ *
+ * @breaks: the sys_exit event comes after the ptrace stop, in the wrong order, and shows a return value the tracer may have rewritten
+ * @rule: KERNEL.md 3: effects strictly in the order SUD gate, audit, tracepoint, ptrace; audit and the tracepoint see x0 as the syscall left it
+ * @bits: TRACEPOINT,TRACE
+ * @minimal-input: work=TRACEPOINT|TRACE
+ */
+#include "generic.h"
+
+void trace_syscall_exit(struct pt_regs *regs, long ret);
+
+static __always_inline void syscall_exit_work(struct pt_regs *regs, unsigned long work)
+{
+	bool step;
+
+	/*
+	 * A syscall the SUD dispatcher redirected to user space never ran: clear the flag the
+	 * entry side set and skip every exit effect.
+	 */
+	if (unlikely(work & SYSCALL_WORK_SYSCALL_USER_DISPATCH)) {
+		if (unlikely(current->syscall_dispatch.on_dispatch)) {
+			current->syscall_dispatch.on_dispatch = false;
+			return;
+		}
+	}
+
+	audit_syscall_exit(regs);
+
+	step = report_single_step(work);
+	if (step || work & SYSCALL_WORK_SYSCALL_TRACE)
+		arch_ptrace_report_syscall_exit(regs, step);
+
+	if (work & SYSCALL_WORK_SYSCALL_TRACEPOINT)
+		trace_syscall_exit(regs, syscall_get_return_value(current, regs));
+}
+
+static __always_inline void syscall_exit_to_user_mode_work(struct pt_regs *regs)
+{
+	unsigned long work = READ_ONCE(current_thread_info()->syscall_work);
+
+	if (EXITWORK_DEBUG_RSEQ)
+		rseq_syscall(regs);
+
+	if (unlikely(work & SYSCALL_WORK_EXIT))
+		syscall_exit_work(regs, work);
+}
+
+static __always_inline void variant_exit_to_user_mode(struct pt_regs *regs, unsigned long flags)
+{
+	syscall_exit_to_user_mode_work(regs);
+}
+
+#include "el0_svc_common.h"
