@@ -101,7 +101,10 @@ export interface LegacyDifference {
   readonly reason: string;
   /** "KERNEL.md §5" for a listed difference; "derived" for a consequence of one that needs its own declaration. */
   readonly source: "KERNEL.md §5" | "derived";
-  /** Exact on coherent inputs: true iff this rule makes the legacy and generic outcomes differ. */
+  /**
+   * On coherent inputs: when true, the legacy and generic outcomes differ because of this rule;
+   * when no declaration's predicate is true, the outcomes are equal.
+   */
   readonly applies: (input: ExitInput) => boolean;
 }
 
@@ -128,6 +131,18 @@ function sudGateFires(input: ExitInput): boolean {
 function onlyLegacyAudits(input: ExitInput): boolean {
   const d = decodeExit(input);
   return input.auditContext && !d.exitWork;
+}
+
+/** With CONFIG_DEBUG_RSEQ legacy always runs syscall_trace_exit(): does it do more than rseq? */
+function legacyHasExitEffect(input: ExitInput): boolean {
+  const w = decodeWork(input.work);
+  return input.auditContext || w.tracepoint || w.trace || w.exitTrap;
+}
+
+/** Does the generic path have an effect besides the rseq check? */
+function genericHasExitEffect(input: ExitInput): boolean {
+  const d = decodeExit(input);
+  return sudGateFires(input) || (d.exitWork && (d.auditContext || d.tracepoint || d.trace || d.step));
 }
 
 export const LEGACY_DIFFERENCES: readonly LegacyDifference[] = [
@@ -205,13 +220,9 @@ export const LEGACY_DIFFERENCES: readonly LegacyDifference[] = [
     reason:
       "the CONFIG_DEBUG_RSEQ check moved from last (after syscall_trace_exit) to first (before the gate)",
     source: "KERNEL.md §5",
-    applies: (input) => {
-      const w = decodeWork(input.work);
-      return (
-        input.debugRseq &&
-        (input.auditContext || w.tracepoint || w.trace || w.exitTrap || sudGateFires(input))
-      );
-    },
+    // The order shows only when both sides have an effect besides the check; when one side has
+    // none, the outcomes differ for one of the gate rules above, not for the order.
+    applies: (input) => input.debugRseq && legacyHasExitEffect(input) && genericHasExitEffect(input),
   },
 ];
 
