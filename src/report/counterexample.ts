@@ -131,7 +131,7 @@ export function renderMarkdown(r: CounterexampleJson): string {
       "",
       `${r.left.label} ${b.leftCycles}, ${r.right.label} ${b.rightCycles}${b.budget !== null ? `, budget ${b.budget}` : ""}: ${b.verdict}`,
       "",
-      "| effect | " + `${r.left.label} | ${r.right.label} |`,
+      `| effect | ${r.left.label} | ${r.right.label} |`,
       "|---|---|---|",
     );
     const effects = [...new Set([...b.perEffect.left, ...b.perEffect.right].map((e) => e.effect))];
