@@ -220,17 +220,28 @@ export function fixtureId(variant: string, compiler: Compiler, config: Config): 
   return `${variant}.${compiler}.${config}`;
 }
 
-/** Compiles one unit once per (compiler, flags) within a build. */
+/**
+ * Compiles one unit once per (compiler, flags) within a build. Objects are named after their
+ * unit, because ld writes an object's file name into the symbol table when the object has
+ * no STT_FILE symbol of its own (hooks.S), and the ELF must not depend on build order.
+ */
 export class ObjectCache {
   private readonly objects = new Map<string, string>();
-  private counter = 0;
+  private readonly flagDirs = new Map<string, string>();
   constructor(private readonly objDir: string) {}
 
   compile(compiler: Compiler, flags: readonly string[], unit: string): string {
-    const key = `${compiler}\0${flags.join(" ")}\0${unit}`;
+    const flagKey = `${compiler}\0${flags.join(" ")}`;
+    const key = `${flagKey}\0${unit}`;
     const cached = this.objects.get(key);
     if (cached) return cached;
-    const object = join(this.objDir, `${this.counter++}.o`);
+    let dir = this.flagDirs.get(flagKey);
+    if (!dir) {
+      dir = join(this.objDir, String(this.flagDirs.size));
+      mkdirSync(dir, { recursive: true });
+      this.flagDirs.set(flagKey, dir);
+    }
+    const object = join(dir, `${unit.replaceAll("/", "_")}.o`);
     run(TOOLS[compiler], [...COMPILER_TARGET[compiler], ...flags, "-c", unit, "-o", object], C_DIR);
     this.objects.set(key, object);
     return object;

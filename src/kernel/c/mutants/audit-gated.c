@@ -5,10 +5,10 @@
  * A plausible refactoring slip the conformance properties must catch. The head lines below
  * are read by build.ts into golden/fixtures/manifest.json.
  *
- * @breaks: a task with an audit context but without the AUDIT work bit loses its exit audit record when another exit bit brings it into syscall_exit_work()
+ * @breaks: a task with an audit context but without the AUDIT work bit loses its exit audit record when another exit bit brings it into syscall_exit_work() (any exit bit but AUDIT does; TRACEPOINT is the lowest)
  * @rule: KERNEL.md 3, syscall_exit_work step 2: audit is guarded by current->audit_context alone (include/linux/audit.h audit_syscall_exit); the AUDIT bit is not tested there
  * @bits: TRACEPOINT
- * @minimal-input: work=TRACEPOINT audit_context=1 (any exit bit but AUDIT does; TRACEPOINT is the lowest)
+ * @minimal-input: work=TRACEPOINT audit_context=1
  */
 #include "generic.h"
 
