@@ -14,7 +14,7 @@
  * directions are tested (properties/spec-differences.test.ts), so a predicate that is too wide,
  * too narrow, or not needed at all fails a test.
  */
-import { decodeExit, decodeWork, type SyscallWorkDecoded } from "./decode.ts";
+import { decodeExit, decodeWork, type ExitDecoded, type SyscallWorkDecoded } from "./decode.ts";
 import type { ExitInput } from "./state.ts";
 import {
   _TIF_32BIT,
@@ -108,6 +108,22 @@ export interface LegacyDifference {
   readonly applies: (input: ExitInput) => boolean;
 }
 
+/** Both words of an input decoded once, so the predicates below read as the rules they state. */
+interface ThreadView {
+  readonly input: ExitInput;
+  /** The generic view at exit (work word, task state, report_single_step). */
+  readonly d: ExitDecoded;
+  /** The work word at syscall entry (legacy's entry snapshot, on coherent inputs). */
+  readonly entry: SyscallWorkDecoded;
+  /** The SUD gate fires: generic clears on_dispatch and does nothing else. */
+  readonly sudGate: boolean;
+}
+
+function viewOf(input: ExitInput): ThreadView {
+  const d = decodeExit(input);
+  return { input, d, entry: decodeWork(input.workAtEntry), sudGate: d.syscallUserDispatch && d.onDispatch };
+}
+
 /** Exit work bits both gates know: generic SYSCALL_WORK_EXIT without USER_DISPATCH. */
 function sharedExitBits(w: SyscallWorkDecoded): boolean {
   return w.tracepoint || w.trace || w.audit || w.exitTrap;
@@ -118,102 +134,85 @@ function legacySyscallWork(w: SyscallWorkDecoded): boolean {
   return w.trace || w.audit || w.tracepoint || w.seccomp || w.emu;
 }
 
-/** The SUD gate fires: generic clears on_dispatch and does nothing else. */
-function sudGateFires(input: ExitInput): boolean {
-  const d = decodeExit(input);
-  return d.syscallUserDispatch && d.onDispatch;
-}
-
 /**
  * Only legacy runs its exit work, and the only effect that work can have without a shared exit
  * bit is the audit record, so the outcomes differ exactly when there is an audit context.
  */
-function onlyLegacyAudits(input: ExitInput): boolean {
-  const d = decodeExit(input);
-  return input.auditContext && !d.exitWork;
+function onlyLegacyAudits(v: ThreadView): boolean {
+  return v.d.auditContext && !v.d.exitWork;
 }
 
 /** With CONFIG_DEBUG_RSEQ legacy always runs syscall_trace_exit(): does it do more than rseq? */
-function legacyHasExitEffect(input: ExitInput): boolean {
-  const w = decodeWork(input.work);
-  return input.auditContext || w.tracepoint || w.trace || w.exitTrap;
+function legacyHasExitEffect(v: ThreadView): boolean {
+  return v.d.auditContext || v.d.tracepoint || v.d.trace || v.d.exitTrap;
 }
 
 /** Does the generic path have an effect besides the rseq check? */
-function genericHasExitEffect(input: ExitInput): boolean {
-  const d = decodeExit(input);
-  return sudGateFires(input) || (d.exitWork && (d.auditContext || d.tracepoint || d.trace || d.step));
+function genericHasExitEffect(v: ThreadView): boolean {
+  const d = v.d;
+  return v.sudGate || (d.exitWork && (d.auditContext || d.tracepoint || d.trace || d.step));
 }
 
-export const LEGACY_DIFFERENCES: readonly LegacyDifference[] = [
+interface Declaration extends Omit<LegacyDifference, "applies"> {
+  readonly when: (v: ThreadView) => boolean;
+}
+
+const DECLARATIONS: readonly Declaration[] = [
   {
     id: "sud_gate",
     reason:
       "syscall user dispatch exists only with generic entry: its gate clears on_dispatch and skips all exit work",
     source: "KERNEL.md §5",
-    applies: sudGateFires,
+    when: (v) => v.sudGate,
   },
   {
     id: "sud_work_opens_exit_path",
     reason:
       "USER_DISPATCH is in SYSCALL_WORK_EXIT with no legacy flag: off dispatch it alone runs the exit work, so an audit context is audited only on generic",
     source: "derived",
-    applies: (input) => {
-      const w = decodeWork(input.work);
-      return (
-        input.auditContext &&
-        w.syscallUserDispatch &&
-        !input.onDispatch &&
-        !sharedExitBits(w) &&
-        !w.seccomp &&
-        !w.emu &&
-        !legacySyscallWork(decodeWork(input.workAtEntry)) &&
-        !input.debugRseq
-      );
-    },
+    when: (v) =>
+      v.d.auditContext &&
+      v.d.syscallUserDispatch &&
+      !v.d.onDispatch &&
+      !sharedExitBits(v.d) &&
+      !v.d.seccomp &&
+      !v.d.emu &&
+      !legacySyscallWork(v.entry) &&
+      !v.d.debugRseq,
   },
   {
     id: "seccomp_emu_no_exit_work",
     reason:
       "SECCOMP and EMU are not in SYSCALL_WORK_EXIT: a seccomp-only or emu-only task no longer gets exit audit",
     source: "KERNEL.md §5",
-    applies: (input) => {
-      const w = decodeWork(input.work);
-      return onlyLegacyAudits(input) && (w.seccomp || w.emu);
-    },
+    when: (v) => onlyLegacyAudits(v) && (v.d.seccomp || v.d.emu),
   },
   {
     id: "gate_read_at_exit",
     reason:
       "generic gates on the work word read at exit; legacy also ran exit work when the entry snapshot had work",
     source: "KERNEL.md §5",
-    applies: (input) => onlyLegacyAudits(input) && legacySyscallWork(decodeWork(input.workAtEntry)),
+    when: (v) => onlyLegacyAudits(v) && legacySyscallWork(v.entry),
   },
   {
     id: "debug_rseq_legacy_always_exits",
     reason:
       "with CONFIG_DEBUG_RSEQ legacy always calls syscall_trace_exit(); generic still gates on SYSCALL_WORK_EXIT",
     source: "derived",
-    applies: (input) => onlyLegacyAudits(input) && input.debugRseq,
+    when: (v) => onlyLegacyAudits(v) && v.d.debugRseq,
   },
   {
     id: "sysemu_singlestep_no_exit_report",
     reason: "PTRACE_SYSEMU_SINGLESTEP (EMU|EXIT_TRAP without TRACE) no longer gets an exit report",
     source: "KERNEL.md §5",
-    applies: (input) => {
-      const w = decodeWork(input.work);
-      return !sudGateFires(input) && w.emu && w.exitTrap && !w.trace;
-    },
+    when: (v) => !v.sudGate && v.d.emu && v.d.exitTrap && !v.d.trace,
   },
   {
     id: "step_from_work_word",
     reason:
       "step is report_single_step(work), which EMU masks; legacy tested TIF_SINGLESTEP, so a traced SYSEMU_SINGLESTEP task gets a syscall-exit stop, not a step",
     source: "KERNEL.md §5",
-    applies: (input) => {
-      const w = decodeWork(input.work);
-      return !sudGateFires(input) && w.emu && w.exitTrap && w.trace;
-    },
+    when: (v) => !v.sudGate && v.d.emu && v.d.exitTrap && v.d.trace,
   },
   {
     id: "rseq_first",
@@ -222,11 +221,17 @@ export const LEGACY_DIFFERENCES: readonly LegacyDifference[] = [
     source: "KERNEL.md §5",
     // The order shows only when both sides have an effect besides the check; when one side has
     // none, the outcomes differ for one of the gate rules above, not for the order.
-    applies: (input) => input.debugRseq && legacyHasExitEffect(input) && genericHasExitEffect(input),
+    when: (v) => v.d.debugRseq && legacyHasExitEffect(v) && genericHasExitEffect(v),
   },
 ];
 
+export const LEGACY_DIFFERENCES: readonly LegacyDifference[] = DECLARATIONS.map(({ when, ...rest }) => ({
+  ...rest,
+  applies: (input: ExitInput) => when(viewOf(input)),
+}));
+
 /** The declared differences that apply to an input (meaningful for coherent inputs only). */
 export function differencesFor(input: ExitInput): LegacyDifference[] {
-  return LEGACY_DIFFERENCES.filter((d) => d.applies(input));
+  const v = viewOf(input);
+  return LEGACY_DIFFERENCES.filter((_, i) => DECLARATIONS[i]?.when(v));
 }
