@@ -18,16 +18,6 @@ export function signExtend(value: number, width: number): number {
   return (value << shift) >> shift;
 }
 
-/** SignExtend(x, 64) for a bigint of `width` bits (shared/functions/common/SignExtend). */
-export function signExtend64(value: bigint, width: number): bigint {
-  return BigInt.asUintN(64, BigInt.asIntN(width, value));
-}
-
-/** ZeroExtend to the datasize: the value held in a register of `datasize` bits. */
-export function truncate(value: bigint, datasize: 32 | 64): bigint {
-  return datasize === 64 ? BigInt.asUintN(64, value) : BigInt.asUintN(32, value);
-}
-
 /** Ones(N) (shared/functions/common/Ones). */
 export function ones(n: number): bigint {
   return (1n << BigInt(n)) - 1n;
@@ -90,19 +80,6 @@ export function decodeBitMasks(
   };
 }
 
-/**
- * MoveWidePreferred(sf, immN, imms, immr) (aarch64/instrs/integer/bitmasks/MoveWidePreferred): whether
- * ORR (immediate) is shown as MOV (bitmask immediate) rather than a MOVZ/MOVN alias.
- */
-export function moveWidePreferred(sf: number, immN: number, imms: number, immr: number): boolean {
-  const width = sf === 1 ? 64 : 32;
-  if (sf === 1 && immN !== 1) return false;
-  if (sf === 0 && !(immN === 0 && (imms & 0x20) === 0)) return false;
-  if (imms < 16) return (-immr & 15) <= 15 - imms;
-  if (imms >= width - 15) return (immr & 15) <= imms - (width - 15);
-  return false;
-}
-
 /** BFXPreferred(sf, uns, imms, immr) (aarch64/instrs/integer/bitfield/BFXPreferred). */
 export function bfxPreferred(sf: number, uns: number, imms: number, immr: number): boolean {
   if (imms < immr) return false;
@@ -147,28 +124,4 @@ export function conditionHolds(cond: number, nzcv: number): boolean {
       result = true;
   }
   return (cond & 1) === 1 && cond !== 15 ? !result : result;
-}
-
-/**
- * AddWithCarry(x, y, carry_in) (shared/functions/integer/AddWithCarry) on `datasize`-bit unsigned
- * operands; returns the truncated result and NZCV packed as N<<3|Z<<2|C<<1|V.
- */
-export function addWithCarry(
-  x: bigint,
-  y: bigint,
-  carryIn: number,
-  datasize: 32 | 64,
-): { result: bigint; nzcv: number } {
-  const unsignedSum = x + y + BigInt(carryIn);
-  const result = datasize === 64 ? BigInt.asUintN(64, unsignedSum) : BigInt.asUintN(32, unsignedSum);
-  const signedSum =
-    datasize === 64
-      ? BigInt.asIntN(64, x) + BigInt.asIntN(64, y) + BigInt(carryIn)
-      : BigInt.asIntN(32, x) + BigInt.asIntN(32, y) + BigInt(carryIn);
-  const signedResult = datasize === 64 ? BigInt.asIntN(64, result) : BigInt.asIntN(32, result);
-  const n = datasize === 64 ? Number(result >> 63n) : Number(result >> 31n);
-  const z = result === 0n ? 1 : 0;
-  const c = result === unsignedSum ? 0 : 1;
-  const v = signedResult === signedSum ? 0 : 1;
-  return { result, nzcv: (n << 3) | (z << 2) | (c << 1) | v };
 }

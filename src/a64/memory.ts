@@ -1,0 +1,132 @@
+/**
+ * Flat physical memory for the simulated core: a few named regions with permissions. Every
+ * access outside a region, or against its permissions, raises a MemoryFault that the runner turns
+ * into a coded error value naming pc, word and disassembly.
+ */
+import type { MemAccess } from "./stream.ts";
+
+export type Permission = "r" | "rw" | "rx" | "rwx";
+
+export interface Region {
+  readonly name: string;
+  readonly base: number;
+  readonly size: number;
+  readonly perm: Permission;
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+}
+
+/** Thrown inside the step loop only; runners catch it and report a coded error value. */
+export class MemoryFault {
+  constructor(
+    readonly addr: number,
+    readonly size: number,
+    readonly store: boolean,
+    readonly reason: string,
+  ) {}
+}
+
+/** Called after a store changed the byte at `addr` (only for addresses registered with watchByte). */
+export type ByteWatcher = (addr: number, oldValue: number, newValue: number) => void;
+
+export class Memory {
+  private readonly regions: Region[] = [];
+  private last: Region | undefined;
+  private watched = -1;
+  private watcher: ByteWatcher | undefined;
+  /** When set, every data access is appended here (the executed-instruction stream). */
+  log: MemAccess[] | undefined;
+
+  map(name: string, base: number, size: number, perm: Permission, init?: Uint8Array): Region {
+    for (const r of this.regions) {
+      if (base < r.base + r.size && r.base < base + size) {
+        throw new Error(`region ${name} overlaps ${r.name}`);
+      }
+    }
+    const bytes = new Uint8Array(size);
+    if (init) bytes.set(init.subarray(0, size));
+    const region = { name, base, size, perm, bytes, view: new DataView(bytes.buffer) };
+    this.regions.push(region);
+    return region;
+  }
+
+  region(name: string): Region | undefined {
+    return this.regions.find((r) => r.name === name);
+  }
+
+  regionAt(addr: number): Region | undefined {
+    return this.regions.find((r) => addr >= r.base && addr < r.base + r.size);
+  }
+
+  /** One byte watched for stores (the harness watches on_dispatch). */
+  watchByte(addr: number, watcher: ByteWatcher): void {
+    this.watched = addr;
+    this.watcher = watcher;
+  }
+
+  private find(addr: number, size: number, store: boolean): Region {
+    const last = this.last;
+    if (last !== undefined && addr >= last.base && addr + size <= last.base + last.size) {
+      if (store ? last.perm === "rw" || last.perm === "rwx" : true) return last;
+    }
+    for (const r of this.regions) {
+      if (addr >= r.base && addr + size <= r.base + r.size) {
+        if (store && r.perm !== "rw" && r.perm !== "rwx") {
+          throw new MemoryFault(addr, size, store, `store to read-only region ${r.name}`);
+        }
+        this.last = r;
+        return r;
+      }
+    }
+    throw new MemoryFault(addr, size, store, "address not mapped");
+  }
+
+  /** Instruction fetch: the word at `addr` from an executable region. */
+  fetch(addr: number): number {
+    const r = this.regions.find((x) => addr >= x.base && addr + 4 <= x.base + x.size);
+    if (r === undefined || (r.perm !== "rx" && r.perm !== "rwx")) {
+      throw new MemoryFault(addr, 4, false, "instruction fetch outside executable memory");
+    }
+    return r.view.getUint32(addr - r.base, true);
+  }
+
+  /** Unsigned load of 1, 2, 4 or 8 bytes, little-endian. */
+  read(addr: number, size: number): bigint {
+    const r = this.find(addr, size, false);
+    this.log?.push({ addr, size, store: false });
+    const off = addr - r.base;
+    switch (size) {
+      case 1:
+        return BigInt(r.bytes[off]!);
+      case 2:
+        return BigInt(r.view.getUint16(off, true));
+      case 4:
+        return BigInt(r.view.getUint32(off, true));
+      default:
+        return r.view.getBigUint64(off, true);
+    }
+  }
+
+  /** Store of the low `size` bytes of `value`, little-endian. */
+  write(addr: number, size: number, value: bigint): void {
+    const r = this.find(addr, size, true);
+    this.log?.push({ addr, size, store: true });
+    const off = addr - r.base;
+    const watched = this.watched;
+    const old = watched >= addr && watched < addr + size ? r.bytes[watched - r.base]! : -1;
+    switch (size) {
+      case 1:
+        r.bytes[off] = Number(value & 0xffn);
+        break;
+      case 2:
+        r.view.setUint16(off, Number(value & 0xffffn), true);
+        break;
+      case 4:
+        r.view.setUint32(off, Number(value & 0xffff_ffffn), true);
+        break;
+      default:
+        r.view.setBigUint64(off, BigInt.asUintN(64, value), true);
+    }
+    if (old >= 0) this.watcher?.(watched, old, r.bytes[watched - r.base]!);
+  }
+}
