@@ -1,9 +1,13 @@
+import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ExitworkFailure } from "../errors.ts";
 import type { ExitOutcome } from "../kernel/effects.ts";
 import { listFixtures, minimalInputOf } from "../kernel/fixtures.ts";
+import { specGeneric } from "../kernel/spec-generic.ts";
+import { specLegacy } from "../kernel/spec-legacy.ts";
 import { defaultInput, type ExitInput } from "../kernel/state.ts";
 import { _TIF_SECCOMP, _TIF_SINGLESTEP, parseWorkNames } from "../kernel/work.ts";
+import { describeInput, exhaustiveInputs } from "./arbitraries.ts";
 import { encodeInput, qemuAvailable, runQemu } from "./qemu.ts";
 
 const qemu = qemuAvailable();
@@ -185,4 +189,22 @@ describe("qemu smoke: legacy keeps the v6.18 arm64 gate (KERNEL.md §5)", () => 
       });
     },
   );
+});
+
+describe("qemu against the specification, exhaustively (2^8 work words x flags x tracer actions)", () => {
+  const inputs = [...exhaustiveInputs()].filter((i) => !i.debugRseq);
+  for (const variant of ["ref", "inline", "legacy"] as const) {
+    for (const compiler of ["gcc", "clang"] as const) {
+      it.skipIf(!qemu)(`${variant}.${compiler}.defconfig`, () => {
+        const spec = variant === "legacy" ? specLegacy : specGeneric;
+        const outcomes = runQemu(`${variant}.${compiler}.defconfig`, inputs);
+        const firstMismatch = inputs.findIndex((input, i) => !isDeepStrictEqual(outcomes[i], spec(input)));
+        if (firstMismatch >= 0) {
+          const input = inputs[firstMismatch]!;
+          expect(outcomes[firstMismatch], describeInput(input)).toEqual(spec(input));
+        }
+        expect(outcomes.length).toBe(inputs.length);
+      });
+    }
+  }
 });
