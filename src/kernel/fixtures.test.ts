@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { basename, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ExitworkFailure } from "../errors.ts";
 import {
@@ -260,6 +261,18 @@ describe("listings against the ELFs (objdump)", () => {
       }
     },
   );
+});
+
+describe("build.sh", () => {
+  it("names the apt-get packages in one line and exits 2 when a tool is missing", () => {
+    const result = spawnSync("/bin/bash", [fileURLToPath(new URL("./c/build.sh", import.meta.url))], {
+      env: { PATH: "/nonexistent" },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/missing aarch64-linux-gnu-gcc .*apt-get install gcc-aarch64-linux-gnu /);
+  });
 });
 
 describe("rebuild", () => {

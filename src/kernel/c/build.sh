@@ -5,7 +5,8 @@
 # A second build into a temporary folder must give byte-identical files
 # (--check-reproducible); pass --fast to skip that check.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+# No external command before the tool check: it must run with an empty PATH too.
+cd "${BASH_SOURCE[0]%/*}/../../.."
 
 missing=()
 for tool in aarch64-linux-gnu-gcc aarch64-linux-gnu-ld aarch64-linux-gnu-objdump aarch64-linux-gnu-nm clang-16; do
