@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ExitworkFailure, fail, formatError } from "../../errors.ts";
 
 export const C_DIR = fileURLToPath(new URL(".", import.meta.url));
 export const PACKAGE_ROOT = resolve(C_DIR, "../../..");
@@ -116,18 +117,6 @@ export interface VariantPlan {
   readonly mutant?: MutantMeta;
 }
 
-export interface BuildError {
-  readonly code: "EXITWORK_FIXTURE_TOOL" | "EXITWORK_FIXTURE_MUTANT_META";
-  readonly path: string;
-  readonly message: string;
-}
-
-export class FixtureBuildError extends Error {
-  constructor(readonly issue: BuildError) {
-    super(`${issue.code} ${issue.path}: ${issue.message}`);
-  }
-}
-
 const MUTANT_DIR = "mutants";
 const META_KEYS = ["breaks", "rule", "bits", "minimal-input"] as const;
 
@@ -137,11 +126,7 @@ export function parseMutantMeta(slug: string, source: string, path: string): Mut
   for (const m of source.matchAll(/^ \* @([a-z-]+): (.*)$/gm)) found.set(m[1]!, m[2]!.trim());
   for (const key of META_KEYS) {
     if (!found.has(key)) {
-      throw new FixtureBuildError({
-        code: "EXITWORK_FIXTURE_MUTANT_META",
-        path,
-        message: `missing @${key}: line in the head comment`,
-      });
+      fail("EXITWORK_FIXTURE_MUTANT_META", path, `missing @${key}: line in the head comment`);
     }
   }
   return {
@@ -203,11 +188,11 @@ export function sourceHashes(): Record<string, string> {
 function run(tool: string, args: readonly string[], cwd: string, input?: string): string {
   const result = spawnSync(tool, args, { cwd, encoding: "utf8", input, maxBuffer: 256 * 1024 * 1024 });
   if (result.error || result.status !== 0) {
-    throw new FixtureBuildError({
-      code: "EXITWORK_FIXTURE_TOOL",
-      path: cwd,
-      message: `${tool} ${args.join(" ")} failed: ${result.error?.message ?? result.stderr.trim()}`,
-    });
+    fail(
+      "EXITWORK_FIXTURE_TOOL",
+      cwd,
+      `${tool} ${args.join(" ")} failed: ${result.error?.message ?? result.stderr.trim()}`,
+    );
   }
   return result.stdout;
 }
@@ -434,7 +419,12 @@ function main(): number {
     buildAll(second);
     const differing = diffTrees(GOLDEN_FIXTURES, second);
     if (differing.length > 0) {
-      process.stderr.write(`EXITWORK_FIXTURE_NOT_REPRODUCIBLE golden/fixtures: ${differing.join(", ")}\n`);
+      const error = {
+        code: "EXITWORK_FIXTURE_NOT_REPRODUCIBLE",
+        path: "golden/fixtures",
+        message: differing.join(", "),
+      };
+      process.stderr.write(`${formatError(error)}\n`);
       return 1;
     }
     process.stdout.write("fixtures: a second build gave byte-identical files\n");
@@ -448,8 +438,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     process.exitCode = main();
   } catch (error) {
-    if (error instanceof FixtureBuildError) {
-      process.stderr.write(`${error.issue.code} ${error.issue.path}: ${error.issue.message}\n`);
+    if (error instanceof ExitworkFailure) {
+      process.stderr.write(`${formatError(error.error)}\n`);
       process.exitCode = 1;
     } else throw error;
   }

@@ -7,6 +7,7 @@
 
 void syscall_trace_exit(struct pt_regs *regs);
 
+/* report_syscall(regs, PTRACE_SYSCALL_EXIT) with its entry half left out. */
 static void report_syscall_exit(struct pt_regs *regs)
 {
 	int regno = ptrace_scratch_regno();
