@@ -27,5 +27,7 @@ export class Machine {
   readonly sysregs = new Map<number, bigint>();
   /** Set by conditional branches: whether the last one was taken. */
   taken = false;
+  /** Index of the instruction executing now (the step loop keeps it for store watchers). */
+  step = 0;
   constructor(readonly mem: Memory = new Memory()) {}
 }

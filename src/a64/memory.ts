@@ -81,15 +81,6 @@ export class Memory {
     throw new MemoryFault(addr, size, store, "address not mapped");
   }
 
-  /** Instruction fetch: the word at `addr` from an executable region. */
-  fetch(addr: number): number {
-    const r = this.regions.find((x) => addr >= x.base && addr + 4 <= x.base + x.size);
-    if (r === undefined || (r.perm !== "rx" && r.perm !== "rwx")) {
-      throw new MemoryFault(addr, 4, false, "instruction fetch outside executable memory");
-    }
-    return r.view.getUint32(addr - r.base, true);
-  }
-
   /** Unsigned load of 1, 2, 4 or 8 bytes, little-endian. */
   read(addr: number, size: number): bigint {
     const r = this.find(addr, size, false);
@@ -128,5 +119,25 @@ export class Memory {
         r.view.setBigUint64(off, BigInt.asUintN(64, value), true);
     }
     if (old >= 0) this.watcher?.(watched, old, r.bytes[watched - r.base]!);
+  }
+
+  /** Host-side read (setup, hooks, final state): no permission check, no log, no watcher. */
+  peek(addr: number, size: number): bigint {
+    const r = this.regionAt(addr);
+    if (r === undefined || addr + size > r.base + r.size)
+      throw new MemoryFault(addr, size, false, "host read outside memory");
+    const off = addr - r.base;
+    let value = 0n;
+    for (let i = size - 1; i >= 0; i--) value = (value << 8n) | BigInt(r.bytes[off + i]!);
+    return value;
+  }
+
+  /** Host-side write (setup, hooks): no permission check, no log, no watcher. */
+  poke(addr: number, size: number, value: bigint): void {
+    const r = this.regionAt(addr);
+    if (r === undefined || addr + size > r.base + r.size)
+      throw new MemoryFault(addr, size, true, "host write outside memory");
+    const off = addr - r.base;
+    for (let i = 0; i < size; i++) r.bytes[off + i] = Number((value >> BigInt(8 * i)) & 0xffn);
   }
 }
