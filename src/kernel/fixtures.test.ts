@@ -218,13 +218,22 @@ describe("listings against the ELFs (objdump)", () => {
   it.skipIf(!(objdump && nm))(
     "user-mode builds differ from kernel builds only in the `current` read (sp_el0 -> tpidr_el0)",
     () => {
-      for (const f of listFixtures().filter((x) => x.userElfPath)) {
+      const userBuilds = listFixtures().filter((x) => x.userElfPath);
+      const userDir = dirname(userBuilds[0]!.userElfPath!);
+      // One nm process for all user builds; it heads each file's symbols with "\n<file>:".
+      const nmOut = spawnSync(TOOLS.nm, ["-S", ...userBuilds.map((f) => basename(f.userElfPath!))], {
+        cwd: userDir,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      }).stdout;
+      for (const f of userBuilds) {
         const kernel = listing(f.id).filter((fn) => !HOOKS.includes(fn.name));
         const userElf = f.userElfPath!;
-        const symbols = spawnSync(TOOLS.nm, ["-S", basename(userElf)], {
-          cwd: dirname(userElf),
-          encoding: "utf8",
-        });
+        const header = `\n${basename(userElf)}:\n`;
+        const from = nmOut.indexOf(header);
+        expect(from, `${f.id}: nm output`).toBeGreaterThanOrEqual(0);
+        const next = nmOut.indexOf(".elf:\n", from + header.length);
+        const symbols = { stdout: nmOut.slice(from, next < 0 ? undefined : next) };
         const ranges = kernel.map((fn) => {
           const m = new RegExp(`^([0-9a-f]+) ([0-9a-f]+) T ${fn.name}$`, "m").exec(symbols.stdout);
           expect(m, `${f.id}: ${fn.name} in the user build`).not.toBeNull();
