@@ -1,0 +1,85 @@
+/**
+ * llvm-mca as an oracle: dynamic traces written as assembly regions, one llvm-mca process per
+ * core for all of them, and its per-region "Total Cycles" read back.
+ *
+ * Branches stay as text (mca does not follow them; a label right after each keeps them
+ * assemblable), PAC and BTI are written as `hint #n` because LLVM 16's tsv110/A57 models reject
+ * the PAuth mnemonics (shared/TIMING.md).
+ */
+import { spawnSync } from "node:child_process";
+import type { TimingError } from "./core.ts";
+
+export const LLVM_MCA = "llvm-mca-16";
+
+export interface McaRegion {
+  /** Region name: letters, digits, `-`, `_`, `.` only. */
+  readonly name: string;
+  /** One assembly line per executed instruction. */
+  readonly lines: readonly string[];
+}
+
+/** Whether llvm-mca-16 runs here; the reason when it does not. */
+export function mcaAvailability(): { available: true } | { available: false; reason: string } {
+  const probe = spawnSync(LLVM_MCA, ["--version"], { encoding: "utf8" });
+  if (probe.error !== undefined || probe.status !== 0) {
+    return { available: false, reason: `${LLVM_MCA} not found on PATH (apt-get install llvm-16)` };
+  }
+  return { available: true };
+}
+
+/**
+ * Turns a direct branch's text into one mca can assemble wherever it sits: the target becomes a
+ * fresh local label on the next line (mca ignores where branches go).
+ */
+export function mcaLine(text: string, index: number): string {
+  const branch = /^(b\.\w+|b|bl|cbz|cbnz|tbz|tbnz)\s+(.*?)([^,\s]+)$/.exec(text.trim());
+  if (branch === null) return text;
+  const [, mnemonic, operands] = branch;
+  return `${mnemonic} ${operands}.Ltrace${index}\n.Ltrace${index}:`;
+}
+
+export function mcaSource(regions: readonly McaRegion[]): string {
+  const out: string[] = [];
+  let label = 0;
+  for (const region of regions) {
+    out.push(`# LLVM-MCA-BEGIN ${region.name}`);
+    for (const line of region.lines) out.push(mcaLine(line, label++));
+    out.push(`# LLVM-MCA-END ${region.name}`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** "Total Cycles" per region, in order, from llvm-mca's default report. */
+export function parseMcaTotals(report: string): Map<string, number> {
+  const totals = new Map<string, number>();
+  const sections = report.split(/^\[\d+\] Code Region - /m).slice(1);
+  for (const section of sections) {
+    const name = section.slice(0, section.indexOf("\n")).trim();
+    const cycles = /^Total Cycles:\s+(\d+)/m.exec(section);
+    if (cycles !== null) totals.set(name, Number(cycles[1]));
+  }
+  return totals;
+}
+
+/** Runs llvm-mca once over all regions for one `-mcpu`; cycles per region or an error value. */
+export function runMca(
+  cpu: string,
+  regions: readonly McaRegion[],
+): { ok: true; totals: Map<string, number> } | { ok: false; error: TimingError } {
+  const run = spawnSync(LLVM_MCA, ["-mtriple=aarch64", `-mcpu=${cpu}`, "-iterations=1", "-"], {
+    input: mcaSource(regions),
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.error !== undefined || run.status !== 0) {
+    return {
+      ok: false,
+      error: {
+        code: "mca_failed",
+        path: `${LLVM_MCA} -mcpu=${cpu}`,
+        message: (run.stderr || String(run.error)).split("\n").slice(0, 3).join(" "),
+      },
+    };
+  }
+  return { ok: true, totals: parseMcaTotals(run.stdout) };
+}
