@@ -12,7 +12,7 @@
  *   order follows LSUnit.cpp with no aliasing, retire is unbounded (no MaxRetirePerCycle in the
  *   AArch64 models), and the dispatch group carry-over of DispatchStage.cpp applies.
  */
-import { type ExecutedInsn, REG_COUNT } from "../a64/stream.ts";
+import { type ExecutedInsn, REG_COUNT, REG_SP } from "../a64/stream.ts";
 import type { CoreModel, TimingError } from "./core.ts";
 import { KIND_OF_ENCODING, kindIndex, kindOf, MCA_MEMORY, OP_KINDS, type OpKind } from "./kinds.ts";
 import { BranchPredictor, BTB_MISS, InstructionCache, MISPREDICTED, PipeReservations } from "./units.ts";
@@ -262,9 +262,9 @@ export class Pipeline {
   // llvm-mca LSUnit: latest issue cycle of any older memory operation.
   private memoryIssued = -1;
 
-  // Store-to-load forwarding with the front end on: address -> issue and retire of the last store.
-  private readonly storeIssue = new Map<number, number>();
-  private readonly storeRetire = new Map<number, number>();
+  // Store-to-load forwarding with the front end on: address -> index of the last store to it.
+  private readonly lastStore = new Map<number, number>();
+  private storeIssueAt: Int32Array;
 
   constructor(
     private readonly core: CoreModel,
@@ -280,6 +280,7 @@ export class Pipeline {
     const size = Math.max(16, expected);
     this.retireAt = new Int32Array(size);
     this.uopsAt = new Int32Array(size);
+    this.storeIssueAt = new Int32Array(this.mca ? 0 : size);
     const keep = options.keepPerInsn === true;
     this.dispatchAt = new Int32Array(keep ? size : 0);
     this.issueAt = new Int32Array(keep ? size : 0);
@@ -318,6 +319,7 @@ export class Pipeline {
     if (i < this.retireAt.length) return;
     this.retireAt = grow(this.retireAt, i + 1);
     this.uopsAt = grow(this.uopsAt, i + 1);
+    if (!this.mca) this.storeIssueAt = grow(this.storeIssueAt, i + 1);
     if (this.options.keepPerInsn === true) {
       this.dispatchAt = grow(this.dispatchAt, i + 1);
       this.issueAt = grow(this.issueAt, i + 1);
@@ -398,6 +400,12 @@ export class Pipeline {
         issueReason = S_OPERANDS;
       }
     }
+    const isCall = k === CALL || k === CALL_INDIRECT;
+    // LLVM's BL/BLR carry `Uses = [SP]` (AArch64InstrInfo.td), so llvm-mca makes calls wait for SP.
+    if (this.mca && isCall && this.regReady[REG_SP]! > earliest) {
+      earliest = this.regReady[REG_SP]!;
+      issueReason = S_OPERANDS;
+    }
     const flags = c.memFlags[k]!;
     const latency = c.latency[k]!;
     // LSUnit with NoAlias (LLVM 16 LSUnit.cpp, checked against llvm-mca-16 timelines): a store
@@ -409,7 +417,6 @@ export class Pipeline {
     }
     const issue = this.pipes.reserve(c.useNode, c.useCycles, c.useStart[k]!, c.useCount[k]!, earliest);
     if (issue > earliest) issueReason = S_PIPES;
-    const isCall = k === CALL || k === CALL_INDIRECT;
     const complete = issue + (this.mca && isCall ? params.mcaCallLatency : latency);
 
     // Results: loads may wait for a forwarded store (front end on).
@@ -419,9 +426,9 @@ export class Pipeline {
       for (let m = 0; m < mem.length; m++) {
         const access = mem[m]!;
         if (access.store) continue;
-        const storeRetire = this.storeRetire.get(access.addr);
-        if (storeRetire !== undefined && storeRetire > issue) {
-          const forwarded = this.storeIssue.get(access.addr)! + params.storeForwardLatency;
+        const store = this.lastStore.get(access.addr);
+        if (store !== undefined && this.retireAt[store]! > issue) {
+          const forwarded = this.storeIssueAt[store]! + params.storeForwardLatency;
           if (forwarded > resultReady) resultReady = forwarded;
         }
       }
@@ -451,13 +458,9 @@ export class Pipeline {
     this.lastRetire = retire;
 
     if (this.mca && flags !== 0 && issue > this.memoryIssued) this.memoryIssued = issue;
-    if (!this.mca) {
-      for (let m = 0; m < mem.length; m++) {
-        const access = mem[m]!;
-        if (!access.store) continue;
-        this.storeIssue.set(access.addr, issue);
-        this.storeRetire.set(access.addr, retire);
-      }
+    if (!this.mca && (flags & FLAG_STORE) !== 0) {
+      this.storeIssueAt[i] = issue;
+      for (let m = 0; m < mem.length; m++) if (mem[m]!.store) this.lastStore.set(mem[m]!.addr, i);
     }
 
     // Branch outcome steers the next fetch.

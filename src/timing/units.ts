@@ -34,8 +34,9 @@ export class PipeReservations {
   private readonly members: number[][] = [];
   /** Unit bitmask covered by each node. */
   private readonly cover: number[] = [];
-  /** Groups that list a node directly, with the node's position in them. */
-  private readonly parents: [number, number][][] = [];
+  /** Groups that list a node directly (`parentGroup`) and the node's position in each. */
+  private readonly parentGroup: number[][] = [];
+  private readonly parentPosition: number[][] = [];
   private readonly next: number[] = [];
   private readonly removed: number[] = [];
   private readonly picked: Uint32Array;
@@ -45,7 +46,8 @@ export class PipeReservations {
     tree.units.forEach((unit, i) => {
       this.nodeIndex.set(unit, i);
       this.cover[i] = 1 << i;
-      this.parents[i] = [];
+      this.parentGroup[i] = [];
+      this.parentPosition[i] = [];
     });
     const groupNames = Object.keys(tree.groups);
     groupNames.forEach((name, g) => {
@@ -53,14 +55,15 @@ export class PipeReservations {
     });
     groupNames.forEach((name, g) => {
       const id = this.unitCount + g;
-      this.parents[id] ??= [];
+      this.parentGroup[id] ??= [];
+      this.parentPosition[id] ??= [];
       const ids = tree.groups[name]!.map((member) => this.nodeIndex.get(member)!);
       this.members[id] = ids;
       this.next[id] = (1 << ids.length) - 1;
       this.removed[id] = 0;
       ids.forEach((member, position) => {
-        this.parents[member] ??= [];
-        this.parents[member]!.push([id, position]);
+        this.parentGroup[member]!.push(id);
+        this.parentPosition[member]!.push(position);
       });
     });
     const coverOf = (id: number): number => {
@@ -137,7 +140,11 @@ export class PipeReservations {
   /** After a unit is taken at `cycle`: tell each group whose member became fully busy. */
   private notify(node: number, cycle: number): void {
     const busyNow = this.busy[cycle & RING_MASK]!;
-    for (const [group, position] of this.parents[node]!) {
+    const groups = this.parentGroup[node]!;
+    const positions = this.parentPosition[node]!;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
+      const position = positions[g]!;
       const member = this.members[group]![position]!;
       const isUnitResource = member < this.unitCount;
       if (isUnitResource || (this.cover[member]! & ~busyNow) === 0) this.used(group, position);
