@@ -1,3 +1,4 @@
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import type { Effect } from "../kernel/effects.ts";
 import { specGeneric } from "../kernel/spec-generic.ts";
@@ -7,7 +8,7 @@ import {
   SYSCALL_WORK_SYSCALL_TRACE,
   SYSCALL_WORK_SYSCALL_TRACEPOINT,
 } from "../kernel/work.ts";
-import { compareObservations, type Observation } from "./compare.ts";
+import { compareObservations, type Observation, observationRows } from "./compare.ts";
 
 const work = SYSCALL_WORK_SYSCALL_AUDIT | SYSCALL_WORK_SYSCALL_TRACEPOINT | SYSCALL_WORK_SYSCALL_TRACE;
 const input = defaultInput({
@@ -67,5 +68,25 @@ describe("compareObservations", () => {
   it("flags a broken callee-saved register even when both sides break it the same way", () => {
     const abi = { ok: false, problems: ["x19 changed"] };
     expect(compareObservations({ ...ref, abi }, { ...ref, label: "inline", abi })?.rule).toMatch(/AAPCS64/);
+  });
+});
+
+describe("the cheap agreement test", () => {
+  const small = fc.record({
+    work: fc.bigInt({ min: 0n, max: 127n }),
+    auditContext: fc.boolean(),
+    onDispatch: fc.boolean(),
+    compat: fc.boolean(),
+    x0: fc.constantFrom(0n, -2n, 0xfffffffen),
+  });
+  test.prop([small, small])("finds a divergence exactly when some row differs", (x, y) => {
+    const obs = (v: typeof x, label: string): Observation => ({
+      label,
+      ...specGeneric(defaultInput({ ...v, regs: { x0: v.x0, x7: 7n, x12: 12n, orig_x0: 0n, syscallno: 1 } })),
+    });
+    const a = obs(x, "a");
+    const b = obs(y, "b");
+    const rowsDiffer = observationRows(a, b).some((r) => r.differs);
+    expect(compareObservations(a, b) !== undefined).toBe(rowsDiffer);
   });
 });

@@ -213,8 +213,53 @@ export function observationRows(a: Observation, b: Observation): Row[] {
   ];
 }
 
+function sameEffect(a: Effect, b: Effect): boolean {
+  switch (a.kind) {
+    case "audit_exit":
+      return b.kind === a.kind && a.success === b.success && a.returnCode === b.returnCode;
+    case "sys_exit":
+      return b.kind === a.kind && a.ret === b.ret;
+    case "ptrace_exit":
+      return (
+        b.kind === a.kind &&
+        a.step === b.step &&
+        a.scratchReg === b.scratchReg &&
+        a.x0 === b.x0 &&
+        a.scratch === b.scratch
+      );
+    default:
+      return a.kind === b.kind;
+  }
+}
+
+function sameBytes(a?: Uint8Array, b?: Uint8Array): boolean {
+  if (!a || !b) return true;
+  return Buffer.compare(a, b) === 0;
+}
+
+/** The cheap test behind compareObservations: no row is built when everything agrees. */
+export function observationsAgree(a: Observation, b: Observation): boolean {
+  if (a.effects.length !== b.effects.length) return false;
+  for (let i = 0; i < a.effects.length; i++) if (!sameEffect(a.effects[i]!, b.effects[i]!)) return false;
+  const ra = a.final.regs;
+  const rb = b.final.regs;
+  if (
+    ra.x0 !== rb.x0 ||
+    ra.x7 !== rb.x7 ||
+    ra.x12 !== rb.x12 ||
+    ra.orig_x0 !== rb.orig_x0 ||
+    ra.syscallno !== rb.syscallno ||
+    a.final.onDispatch !== b.final.onDispatch
+  ) {
+    return false;
+  }
+  if ((a.abi && !a.abi.ok) || (b.abi && !b.abi.ok)) return false;
+  return sameBytes(a.task, b.task) && sameBytes(a.ptRegs, b.ptRegs);
+}
+
 /** undefined when the two observations agree in every row. */
 export function compareObservations(a: Observation, b: Observation): Divergence | undefined {
+  if (observationsAgree(a, b)) return undefined;
   const rows = observationRows(a, b);
   const firstRow = rows.findIndex((r) => r.differs);
   if (firstRow < 0) return undefined;

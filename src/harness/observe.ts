@@ -1,0 +1,164 @@
+/**
+ * Runs subjects (compiled fixtures) and the specifications on one input and turns each run into
+ * an Observation the comparison reads; times runs on a core model.
+ *
+ * Timing is memoised by the dynamic stream: the cycle model is a deterministic function of the
+ * executed instructions (pcs, memory addresses, branch outcomes) and the core, so two inputs that
+ * drive a fixture down the same instructions share one timing run. Behaviour is never memoised.
+ */
+
+import type { ExecutedInsn } from "../a64/stream.ts";
+import { fail, formatError } from "../errors.ts";
+import type { FixtureInfo } from "../kernel/fixtures.ts";
+import { specGeneric } from "../kernel/spec-generic.ts";
+import { specLegacy } from "../kernel/spec-legacy.ts";
+import type { ExitInput } from "../kernel/state.ts";
+import type { CoreModel } from "../timing/core.ts";
+import { type CoreName, cores } from "../timing/cores/index.ts";
+import { simulate, type TimingResult } from "../timing/pipeline.ts";
+import type { Observation } from "./compare.ts";
+import { isRunError, loadProgram, type Program, type RunError, type RunTrace, runExit } from "./run.ts";
+
+export interface Subject {
+  readonly info: FixtureInfo;
+  readonly program: Program;
+}
+
+/** The fixtures of one compiler and configuration: `gcc.defconfig` and so on. */
+export interface Build {
+  readonly name: string;
+  readonly ref?: Subject;
+  readonly inline?: Subject;
+  readonly legacy?: Subject;
+  readonly mutants: readonly Subject[];
+}
+
+export interface MachineRun {
+  readonly obs: Observation;
+  readonly trace?: RunTrace;
+  readonly error?: RunError;
+}
+
+export type Mode = "steady" | "cold";
+
+const programs = new Map<string, Program>();
+
+/** Loads a fixture's program once per process (its decode cache is shared by every run). */
+export function subjectOf(info: FixtureInfo): Subject {
+  let program = programs.get(info.elfPath);
+  if (!program) {
+    const loaded = loadProgram(info.id);
+    if (isRunError(loaded)) fail(loaded.code, loaded.path, loaded.message);
+    program = loaded;
+    programs.set(info.elfPath, program);
+  }
+  return { info, program };
+}
+
+/** A subject from an ELF file of the user's (`check --candidate`). */
+export function subjectFromElf(info: FixtureInfo, bytes: Uint8Array): Subject {
+  const loaded = loadProgram(bytes, info.id);
+  if (isRunError(loaded)) fail(loaded.code, loaded.path, loaded.message);
+  return { info, program: loaded };
+}
+
+export function buildName(info: FixtureInfo): string {
+  return `${info.compiler}.${info.config}`;
+}
+
+export function groupBuilds(fixtures: readonly FixtureInfo[]): Build[] {
+  const builds = new Map<string, { ref?: Subject; inline?: Subject; legacy?: Subject; mutants: Subject[] }>();
+  for (const info of fixtures) {
+    const name = buildName(info);
+    let b = builds.get(name);
+    if (!b) {
+      b = { mutants: [] };
+      builds.set(name, b);
+    }
+    const subject = subjectOf(info);
+    if (info.mutant) b.mutants.push(subject);
+    else if (info.variant === "ref" || info.variant === "inline" || info.variant === "legacy")
+      b[info.variant] = subject;
+    else fail("FIXTURE_VARIANT", info.id, `unknown variant ${info.variant}`);
+  }
+  return [...builds.entries()].map(([name, b]) => ({ name, ...b }));
+}
+
+/** A run that failed to complete (fault, step limit, undecodable word) shows as a broken ABI row. */
+function errorObservation(label: string, input: ExitInput, error: RunError): Observation {
+  return {
+    label,
+    effects: [],
+    final: { regs: input.regs, onDispatch: input.onDispatch },
+    abi: { ok: false, problems: [formatError(error)] },
+  };
+}
+
+export function runSubject(subject: Subject, input: ExitInput, label: string, collect = false): MachineRun {
+  const trace = runExit(subject.program, input, { collect });
+  if (isRunError(trace)) return { obs: errorObservation(label, input, trace), error: trace };
+  return {
+    obs: {
+      label,
+      effects: trace.effects,
+      final: trace.final,
+      task: trace.task,
+      ptRegs: trace.ptRegs,
+      abi: trace.abi,
+    },
+    trace,
+  };
+}
+
+/** The specification's outcome as an observation; it has no memory image and keeps the ABI by definition. */
+export function specObservation(kind: "generic" | "legacy", input: ExitInput): Observation {
+  const outcome = kind === "generic" ? specGeneric(input) : specLegacy(input);
+  return { label: `spec (${kind})`, ...outcome, abi: { ok: true, problems: [] } };
+}
+
+export function coreModel(name: string): CoreModel {
+  const core = cores[name as CoreName];
+  if (!core) fail("USAGE", "--core", `unknown core "${name}" (${Object.keys(cores).join(", ")})`);
+  return core;
+}
+
+function streamKey(stream: readonly ExecutedInsn[]): string {
+  let key = "";
+  for (const insn of stream) {
+    key += `${insn.pc.toString(36)},`;
+    for (const m of insn.mem) key += `${m.addr.toString(36)};`;
+  }
+  return key;
+}
+
+export interface Timed {
+  readonly cycles: number;
+  readonly stream: readonly ExecutedInsn[];
+  readonly trace: RunTrace;
+  readonly timing: TimingResult;
+}
+
+const timingCache = new Map<string, TimingResult>();
+
+/**
+ * Runs a subject with the instruction stream collected and times it on a core. A run that does not
+ * complete cannot be timed: that is a USAGE-independent failure, reported as RUN_FAILED.
+ */
+export function timeSubject(
+  subject: Subject,
+  input: ExitInput,
+  coreName: string,
+  mode: Mode,
+  core: CoreModel = coreModel(coreName),
+): Timed {
+  const trace = runExit(subject.program, input, { collect: true });
+  if (isRunError(trace)) return fail("RUN_FAILED", subject.info.id, formatError(trace));
+  const stream = trace.insns ?? [];
+  const key = `${core.name}|${mode}|${subject.info.sha256}|${streamKey(stream)}`;
+  let timing = timingCache.get(key);
+  if (!timing) {
+    timing = simulate(core, stream, { mode, frontEnd: true });
+    timingCache.set(key, timing);
+  }
+  return { cycles: timing.totalCycles, stream, trace, timing };
+}
