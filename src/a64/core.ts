@@ -84,6 +84,8 @@ export interface CoreOptions {
   readonly onInsn?: ((insn: ExecutedInsn) => void) | undefined;
   /** Called before the instruction at a tagged address executes; `index` is that instruction's index. */
   readonly onIntercept?: ((tag: string, m: Machine, index: number) => void) | undefined;
+  /** Called with the architectural state before each instruction executes (register-trace checks). */
+  readonly onState?: ((pc: number, m: Machine) => void) | undefined;
   /** Names the program in error paths. */
   readonly name: string;
   readonly symbolizer?: Symbolizer | undefined;
@@ -100,7 +102,7 @@ function codeAt(code: readonly Code[], pc: number): Code | undefined {
 
 /** Runs from `pc` until `stopAt`; registers and memory are left as the last instruction left them. */
 export function runCore(code: readonly Code[], m: Machine, startPc: number, opts: CoreOptions): CoreResult {
-  const { stopAt, maxSteps, onInsn, onIntercept } = opts;
+  const { stopAt, maxSteps, onInsn, onIntercept, onState } = opts;
   let pc = startPc;
   let steps = 0;
   let current: CachedInsn | undefined;
@@ -119,7 +121,10 @@ export function runCore(code: readonly Code[], m: Machine, startPc: number, opts
   const single = code.length === 1 ? code[0]! : undefined;
   try {
     for (;;) {
-      if (pc === stopAt) return { ok: true, steps };
+      if (pc === stopAt) {
+        onState?.(pc, m);
+        return { ok: true, steps };
+      }
       if (steps >= maxSteps)
         return fail("EXITWORK_SIM_STEP_LIMIT", `no return after ${maxSteps} instructions`);
       const segment = single?.contains(pc) ? single : codeAt(code, pc);
@@ -131,6 +136,7 @@ export function runCore(code: readonly Code[], m: Machine, startPc: number, opts
       }
       current = insn;
       m.step = steps;
+      onState?.(pc, m);
       if (insn.intercept !== undefined) onIntercept?.(insn.intercept, m, steps);
       if (onInsn === undefined) {
         pc = insn.exec(m);

@@ -80,6 +80,8 @@ export interface RunOptions {
   readonly onInsn?: (insn: ExecutedInsn) => void;
   /** Keep every ExecutedInsn in the trace (`insns`). */
   readonly collect?: boolean;
+  /** The register file before each instruction, and at the return sentinel (qemu register-trace checks). */
+  readonly onState?: (pc: number, m: Machine) => void;
 }
 
 export const DEFAULT_MAX_STEPS = 100_000;
@@ -144,7 +146,8 @@ function pattern(n: number): bigint {
   return 0x5a5a_0000_0000_0000n | (BigInt(n) << 8n) | BigInt(n);
 }
 
-function buildMemory(program: Program, input: ExitInput): Memory {
+/** The memory a run of `input` starts from (also the qemu register-trace check's initial image). */
+export function initialMemory(program: Program, input: ExitInput): Memory {
   const mem = new Memory();
   program.image.segments.forEach((s, i) => {
     const perm = s.executable ? (s.writable ? "rwx" : "rx") : s.writable ? "rw" : "r";
@@ -228,9 +231,22 @@ function performHook(hook: HookName, m: Machine, input: ExitInput, effects: Effe
   }
 }
 
+/**
+ * X0..X30 and SP at entry: x0 = sp = pt_regs (at the top of the kernel stack), x18 = the shadow
+ * call stack, x30 = the return sentinel, every other register a recognisable pattern.
+ */
+export function initialRegisters(): bigint[] {
+  const x = Array.from({ length: 32 }, (_, n) => pattern(n));
+  x[0] = BigInt(PT_REGS_ADDR);
+  x[18] = BigInt(MEMORY_MAP.shadowCallStack);
+  x[30] = BigInt(MEMORY_MAP.returnSentinel);
+  x[REG_SP] = BigInt(PT_REGS_ADDR);
+  return x;
+}
+
 /** Runs the exit path once for `input`; a fault, trap, undecodable word or step limit is an error value. */
 export function runExit(program: Program, input: ExitInput, opts: RunOptions = {}): RunTrace | RunError {
-  const mem = buildMemory(program, input);
+  const mem = initialMemory(program, input);
   const m = new Machine(mem);
   const effects: Effect[] = [];
   const effectIndex: number[] = [];
@@ -242,11 +258,9 @@ export function runExit(program: Program, input: ExitInput, opts: RunOptions = {
   });
   m.sysregs.set(SYSREGS.sp_el0, BigInt(MEMORY_MAP.task));
   m.sysregs.set(SYSREGS.tpidr_el0, BigInt(MEMORY_MAP.task));
-  for (let n = 0; n < 31; n++) m.x[n] = pattern(n);
-  m.x[0] = BigInt(PT_REGS_ADDR);
-  m.x[18] = BigInt(MEMORY_MAP.shadowCallStack);
-  m.x[30] = BigInt(MEMORY_MAP.returnSentinel);
-  m.x[REG_SP] = BigInt(PT_REGS_ADDR);
+  initialRegisters().forEach((value, n) => {
+    m.x[n] = value;
+  });
   const before = PRESERVED.map((n) => m.x[n]!);
 
   const insns: ExecutedInsn[] | undefined = opts.collect ? [] : undefined;
@@ -262,6 +276,7 @@ export function runExit(program: Program, input: ExitInput, opts: RunOptions = {
     stopAt: MEMORY_MAP.returnSentinel,
     maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
     onInsn,
+    onState: opts.onState,
     onIntercept: (tag, machine, index) => {
       const count = effects.length;
       performHook(tag as HookName, machine, input, effects);
