@@ -18,7 +18,15 @@ export {
 } from "./core.ts";
 export { type CoreName, cores } from "./cores/index.ts";
 export { KIND_OF_ENCODING, kindOf, type OpKind } from "./kinds.ts";
-export { LLVM_MCA, type McaRegion, mcaAvailability, mcaSource, parseMcaTotals, runMca } from "./mca.ts";
+export {
+  LLVM_MCA,
+  type McaRegion,
+  mcaAvailability,
+  mcaSource,
+  mcaSpelling,
+  parseMcaTotals,
+  runMca,
+} from "./mca.ts";
 export {
   type PerInsnTiming,
   Pipeline,

@@ -32,10 +32,35 @@ export function mcaAvailability(): { available: true } | { available: false; rea
  * fresh local label on the next line (mca ignores where branches go).
  */
 export function mcaLine(text: string, index: number): string {
-  const branch = /^(b\.\w+|b|bl|cbz|cbnz|tbz|tbnz)\s+(.*?)([^,\s]+)$/.exec(text.trim());
+  const bare = text
+    .replace(/\s*\/\/.*$/, "")
+    .replace(/\s*<[^>]*>$/, "")
+    .trim();
+  const branch = /^(b\.\w+|b|bl|cbz|cbnz|tbz|tbnz)\s+(.*?)([^,\s]+)$/.exec(bare);
   if (branch === null) return text;
   const [, mnemonic, operands] = branch;
   return `${mnemonic} ${operands}.Ltrace${index}\n.Ltrace${index}:`;
+}
+
+/** Hint-space mnemonics LLVM 16's tsv110/A57 models reject, as the hints they are (Arm ARM C6.2 HINT). */
+const HINT_SPELLING: Readonly<Record<string, string>> = {
+  paciasp: "hint #25",
+  pacibsp: "hint #27",
+  autiasp: "hint #29",
+  autibsp: "hint #31",
+  bti: "hint #32",
+  "bti c": "hint #34",
+  "bti j": "hint #36",
+  "bti jc": "hint #38",
+};
+
+/** A disassembler line (objdump's spelling) as llvm-mca-16 accepts it. */
+export function mcaSpelling(text: string): string {
+  const bare = text
+    .replace(/\s*\/\/.*$/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return HINT_SPELLING[bare] ?? bare;
 }
 
 export function mcaSource(regions: readonly McaRegion[]): string {
