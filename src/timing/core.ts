@@ -68,8 +68,10 @@ export interface CoreModel {
   readonly params: CoreParams;
   /** Parameters no published source gives: defaults chosen here, to override per run. */
   readonly assumptions: readonly CoreParamName[];
-  /** Where this model departs from `llvm-mca-16 -mcpu=<name>` on purpose. */
+  /** Where this model departs from llvm-mca on purpose. */
   readonly mcaDifferences: readonly string[];
+  /** llvm-mca binaries whose `-mcpu=<name>` is this core's LLVM model, first found is used. */
+  readonly mcaTools: readonly string[];
 }
 
 /** An error shown to users: a code, where, and what (zod's issue shape). */

@@ -19,6 +19,7 @@ export {
 export { type CoreName, cores } from "./cores/index.ts";
 export { KIND_OF_ENCODING, kindOf, type OpKind } from "./kinds.ts";
 export {
+  findMca,
   LLVM_MCA,
   type McaRegion,
   mcaAvailability,

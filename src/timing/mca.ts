@@ -18,13 +18,29 @@ export interface McaRegion {
   readonly lines: readonly string[];
 }
 
-/** Whether llvm-mca-16 runs here; the reason when it does not. */
-export function mcaAvailability(): { available: true } | { available: false; reason: string } {
-  const probe = spawnSync(LLVM_MCA, ["--version"], { encoding: "utf8" });
+/** Whether an llvm-mca binary (default llvm-mca-16) runs here; the reason when it does not. */
+export function mcaAvailability(
+  tool: string = LLVM_MCA,
+): { available: true; tool: string } | { available: false; reason: string } {
+  const probe = spawnSync(tool, ["--version"], { encoding: "utf8" });
   if (probe.error !== undefined || probe.status !== 0) {
-    return { available: false, reason: `${LLVM_MCA} not found on PATH (apt-get install llvm-16)` };
+    return {
+      available: false,
+      reason: `${tool} not found on PATH (apt-get install ${tool.replace("-mca", "")})`,
+    };
   }
-  return { available: true };
+  return { available: true, tool };
+}
+
+/** The first of `tools` that runs here (a core's `mcaTools`), or why none does. */
+export function findMca(
+  tools: readonly string[],
+): { available: true; tool: string } | { available: false; reason: string } {
+  for (const tool of tools) {
+    const found = mcaAvailability(tool);
+    if (found.available) return found;
+  }
+  return { available: false, reason: `none of ${tools.join(", ")} found on PATH` };
 }
 
 /**
@@ -90,8 +106,9 @@ export function parseMcaTotals(report: string): Map<string, number> {
 export function runMca(
   cpu: string,
   regions: readonly McaRegion[],
+  tool: string = LLVM_MCA,
 ): { ok: true; totals: Map<string, number> } | { ok: false; error: TimingError } {
-  const run = spawnSync(LLVM_MCA, ["-mtriple=aarch64", `-mcpu=${cpu}`, "-iterations=1", "-"], {
+  const run = spawnSync(tool, ["-mtriple=aarch64", `-mcpu=${cpu}`, "-iterations=1", "-"], {
     input: mcaSource(regions),
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
@@ -101,7 +118,7 @@ export function runMca(
       ok: false,
       error: {
         code: "mca_failed",
-        path: `${LLVM_MCA} -mcpu=${cpu}`,
+        path: `${tool} -mcpu=${cpu}`,
         message: (run.stderr || String(run.error)).split("\n").slice(0, 3).join(" "),
       },
     };

@@ -101,4 +101,5 @@ export const cortexA72: CoreModel = {
     "front end (decode width, taken-branch bubble, prediction, I-cache) is modelled only with frontEnd on",
     "store-to-load forwarding is modelled only with frontEnd on; mca assumes no aliasing",
   ],
+  mcaTools: ["llvm-mca-16"],
 };
