@@ -37,15 +37,30 @@ export class Memory {
   /** When set, every data access is appended here (the executed-instruction stream). */
   log: MemAccess[] | undefined;
 
-  map(name: string, base: number, size: number, perm: Permission, init?: Uint8Array): Region {
+  /**
+   * Maps a region. `init` is copied, unless `shared` is set: then `init` (exactly `size` bytes)
+   * becomes the region's storage, which is safe for regions nothing stores to (read-only code).
+   */
+  map(name: string, base: number, size: number, perm: Permission, init?: Uint8Array, shared = false): Region {
     for (const r of this.regions) {
       if (base < r.base + r.size && r.base < base + size) {
         throw new Error(`region ${name} overlaps ${r.name}`);
       }
     }
-    const bytes = new Uint8Array(size);
-    if (init) bytes.set(init.subarray(0, size));
-    const region = { name, base, size, perm, bytes, view: new DataView(bytes.buffer) };
+    let bytes: Uint8Array;
+    if (shared && init !== undefined && init.length === size) bytes = init;
+    else {
+      bytes = new Uint8Array(size);
+      if (init) bytes.set(init.subarray(0, size));
+    }
+    const region = {
+      name,
+      base,
+      size,
+      perm,
+      bytes,
+      view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    };
     this.regions.push(region);
     return region;
   }
@@ -122,22 +137,45 @@ export class Memory {
   }
 
   /** Host-side read (setup, hooks, final state): no permission check, no log, no watcher. */
-  peek(addr: number, size: number): bigint {
-    const r = this.regionAt(addr);
-    if (r === undefined || addr + size > r.base + r.size)
-      throw new MemoryFault(addr, size, false, "host read outside memory");
+  peek(addr: number, size: 1 | 2 | 4 | 8): bigint {
+    const r = this.host(addr, size, false);
     const off = addr - r.base;
-    let value = 0n;
-    for (let i = size - 1; i >= 0; i--) value = (value << 8n) | BigInt(r.bytes[off + i]!);
-    return value;
+    switch (size) {
+      case 1:
+        return BigInt(r.bytes[off]!);
+      case 2:
+        return BigInt(r.view.getUint16(off, true));
+      case 4:
+        return BigInt(r.view.getUint32(off, true));
+      default:
+        return r.view.getBigUint64(off, true);
+    }
   }
 
   /** Host-side write (setup, hooks): no permission check, no log, no watcher. */
-  poke(addr: number, size: number, value: bigint): void {
-    const r = this.regionAt(addr);
-    if (r === undefined || addr + size > r.base + r.size)
-      throw new MemoryFault(addr, size, true, "host write outside memory");
+  poke(addr: number, size: 1 | 2 | 4 | 8, value: bigint): void {
+    const r = this.host(addr, size, true);
     const off = addr - r.base;
-    for (let i = 0; i < size; i++) r.bytes[off + i] = Number((value >> BigInt(8 * i)) & 0xffn);
+    switch (size) {
+      case 1:
+        r.bytes[off] = Number(value & 0xffn);
+        return;
+      case 2:
+        r.view.setUint16(off, Number(value & 0xffffn), true);
+        return;
+      case 4:
+        r.view.setUint32(off, Number(value & 0xffff_ffffn), true);
+        return;
+      default:
+        r.view.setBigUint64(off, BigInt.asUintN(64, value), true);
+    }
+  }
+
+  private host(addr: number, size: number, store: boolean): Region {
+    const r = this.regionAt(addr);
+    if (r === undefined || addr + size > r.base + r.size) {
+      throw new MemoryFault(addr, size, store, "host access outside memory");
+    }
+    return r;
   }
 }

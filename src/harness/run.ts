@@ -10,7 +10,7 @@
 import { Code, type CoreError, runCore } from "../a64/core.ts";
 import type { Symbolizer } from "../a64/insn/types.ts";
 import { Machine, SYSREGS } from "../a64/machine.ts";
-import { Memory } from "../a64/memory.ts";
+import { Memory, type Region } from "../a64/memory.ts";
 import { type ExecutedInsn, REG_SP } from "../a64/stream.ts";
 import { type ElfError, type ElfImage, parseElf, symbolAddress } from "../elf/elf.ts";
 import type { ExitworkError } from "../errors.ts";
@@ -146,31 +146,87 @@ function pattern(n: number): bigint {
   return 0x5a5a_0000_0000_0000n | (BigInt(n) << 8n) | BigInt(n);
 }
 
-/** The memory a run of `input` starts from (also the qemu register-trace check's initial image). */
-export function initialMemory(program: Program, input: ExitInput): Memory {
+/**
+ * The memory and core of one program's runs, reset from templates before each run instead of
+ * being allocated again (allocation dominated the cost of a run).
+ */
+interface Sandbox {
+  readonly mem: Memory;
+  readonly m: Machine;
+  readonly task: Region;
+  readonly stack: Region;
+  readonly shadowCallStack: Region;
+  readonly stackTemplate: Uint8Array;
+  readonly writableSegments: readonly { readonly region: Region; readonly init: Uint8Array }[];
+  busy: boolean;
+}
+
+const sandboxes = new WeakMap<Program, Sandbox>();
+
+function newSandbox(program: Program): Sandbox {
   const mem = new Memory();
+  const writableSegments: { region: Region; init: Uint8Array }[] = [];
   program.image.segments.forEach((s, i) => {
     const perm = s.executable ? (s.writable ? "rwx" : "rx") : s.writable ? "rw" : "r";
-    mem.map(`segment${i}`, s.vaddr, s.memsz, perm, s.bytes);
+    const region = mem.map(`segment${i}`, s.vaddr, s.memsz, perm, s.bytes, !s.writable);
+    if (s.writable) writableSegments.push({ region, init: s.bytes });
   });
-  mem.map("task_struct", MEMORY_MAP.task, TASK.size, "rw");
-  mem.map("kernel_stack", MEMORY_MAP.stackBase, MEMORY_MAP.stackSize, "rw");
-  mem.map("shadow_call_stack", MEMORY_MAP.shadowCallStack, MEMORY_MAP.shadowCallStackSize, "rw");
+  const stackTemplate = new Uint8Array(MEMORY_MAP.stackSize);
+  const view = new DataView(stackTemplate.buffer);
+  for (let n = 0; n < 31; n++)
+    view.setBigUint64(PT_REGS_ADDR - MEMORY_MAP.stackBase + regOffset(n), pattern(n), true);
+  const m = new Machine(mem);
+  m.sysregs.set(SYSREGS.sp_el0, BigInt(MEMORY_MAP.task));
+  m.sysregs.set(SYSREGS.tpidr_el0, BigInt(MEMORY_MAP.task));
+  return {
+    mem,
+    m,
+    task: mem.map("task_struct", MEMORY_MAP.task, TASK.size, "rw"),
+    stack: mem.map("kernel_stack", MEMORY_MAP.stackBase, MEMORY_MAP.stackSize, "rw"),
+    shadowCallStack: mem.map(
+      "shadow_call_stack",
+      MEMORY_MAP.shadowCallStack,
+      MEMORY_MAP.shadowCallStackSize,
+      "rw",
+    ),
+    stackTemplate,
+    writableSegments,
+    busy: false,
+  };
+}
 
+const INITIAL_REGISTERS: readonly bigint[] = initialRegisters();
+
+/** Puts the sandbox into the state a run of `input` starts from. */
+function reset(sb: Sandbox, input: ExitInput): void {
+  for (const w of sb.writableSegments) w.region.bytes.set(w.init);
+  sb.stack.bytes.set(sb.stackTemplate);
+  sb.task.bytes.fill(0);
+  sb.shadowCallStack.bytes.fill(0);
+  const mem = sb.mem;
   const compat = input.compat ? _TIF_32BIT : 0n;
   const task = MEMORY_MAP.task;
   mem.poke(task + TASK.thread_info_flags, 8, input.tifFlagsAtEntry | compat);
   mem.poke(task + TASK.thread_info_syscall_work, 8, input.workAtEntry);
   mem.poke(task + TASK.audit_context, 8, input.auditContext ? BigInt(MEMORY_MAP.auditContext) : 0n);
   mem.poke(task + TASK.syscall_dispatch_on_dispatch, 1, input.onDispatch ? 1n : 0n);
-
-  for (let n = 0; n < 31; n++) mem.poke(PT_REGS_ADDR + regOffset(n), 8, pattern(n));
-  mem.poke(PT_REGS_ADDR + regOffset(0), 8, BigInt.asUintN(64, input.regs.orig_x0));
-  mem.poke(PT_REGS_ADDR + regOffset(7), 8, BigInt.asUintN(64, input.regs.x7));
-  mem.poke(PT_REGS_ADDR + regOffset(12), 8, BigInt.asUintN(64, input.regs.x12));
-  mem.poke(PT_REGS_ADDR + PT_REGS.orig_x0, 8, BigInt.asUintN(64, input.regs.orig_x0));
+  mem.poke(PT_REGS_ADDR + regOffset(0), 8, input.regs.orig_x0);
+  mem.poke(PT_REGS_ADDR + regOffset(7), 8, input.regs.x7);
+  mem.poke(PT_REGS_ADDR + regOffset(12), 8, input.regs.x12);
+  mem.poke(PT_REGS_ADDR + PT_REGS.orig_x0, 8, input.regs.orig_x0);
   mem.poke(PT_REGS_ADDR + PT_REGS.syscallno, 4, BigInt.asUintN(32, BigInt(input.regs.syscallno)));
-  return mem;
+  const m = sb.m;
+  for (let n = 0; n < 32; n++) m.x[n] = INITIAL_REGISTERS[n]!;
+  m.nzcv = 0;
+  m.taken = false;
+  m.step = 0;
+}
+
+/** The memory a run of `input` starts from (also the qemu register-trace check's initial image). */
+export function initialMemory(program: Program, input: ExitInput): Memory {
+  const sb = newSandbox(program);
+  reset(sb, input);
+  return sb.mem;
 }
 
 function finalState(mem: Memory): ExitFinalState {
@@ -246,8 +302,21 @@ export function initialRegisters(): bigint[] {
 
 /** Runs the exit path once for `input`; a fault, trap, undecodable word or step limit is an error value. */
 export function runExit(program: Program, input: ExitInput, opts: RunOptions = {}): RunTrace | RunError {
-  const mem = initialMemory(program, input);
-  const m = new Machine(mem);
+  const cached = sandboxes.get(program);
+  // A listener that starts another run of the same program gets its own sandbox.
+  const sb = cached === undefined || cached.busy ? newSandbox(program) : cached;
+  if (cached === undefined) sandboxes.set(program, sb);
+  reset(sb, input);
+  sb.busy = true;
+  try {
+    return runIn(sb, program, input, opts);
+  } finally {
+    sb.busy = false;
+  }
+}
+
+function runIn(sb: Sandbox, program: Program, input: ExitInput, opts: RunOptions): RunTrace | RunError {
+  const { mem, m } = sb;
   const effects: Effect[] = [];
   const effectIndex: number[] = [];
   mem.watchByte(MEMORY_MAP.task + TASK.syscall_dispatch_on_dispatch, (_addr, oldValue, newValue) => {
@@ -256,12 +325,6 @@ export function runExit(program: Program, input: ExitInput, opts: RunOptions = {
       effectIndex.push(m.step);
     }
   });
-  m.sysregs.set(SYSREGS.sp_el0, BigInt(MEMORY_MAP.task));
-  m.sysregs.set(SYSREGS.tpidr_el0, BigInt(MEMORY_MAP.task));
-  initialRegisters().forEach((value, n) => {
-    m.x[n] = value;
-  });
-  const before = PRESERVED.map((n) => m.x[n]!);
 
   const insns: ExecutedInsn[] | undefined = opts.collect ? [] : undefined;
   const listener = opts.onInsn;
@@ -288,22 +351,21 @@ export function runExit(program: Program, input: ExitInput, opts: RunOptions = {
   if (!result.ok) return result.error;
 
   const problems: string[] = [];
-  PRESERVED.forEach((n, i) => {
-    if (m.x[n] !== before[i])
-      problems.push(`x${n} not preserved: 0x${before[i]!.toString(16)} -> 0x${m.x[n]!.toString(16)}`);
-  });
+  for (const n of PRESERVED) {
+    const before = INITIAL_REGISTERS[n]!;
+    if (m.x[n] !== before)
+      problems.push(`x${n} not preserved: 0x${before.toString(16)} -> 0x${m.x[n]!.toString(16)}`);
+  }
   if (m.x[REG_SP] !== BigInt(PT_REGS_ADDR)) {
     problems.push(`sp not restored: 0x${PT_REGS_ADDR.toString(16)} -> 0x${m.x[REG_SP]!.toString(16)}`);
   }
-  const taskRegion = mem.region("task_struct")!;
-  const stack = mem.region("kernel_stack")!;
-  const ptOff = PT_REGS_ADDR - stack.base;
+  const ptOff = PT_REGS_ADDR - sb.stack.base;
   return {
     effects,
     effectIndex,
     final: finalState(mem),
-    task: taskRegion.bytes.slice(),
-    ptRegs: stack.bytes.slice(ptOff, ptOff + PT_REGS.size),
+    task: sb.task.bytes.slice(),
+    ptRegs: sb.stack.bytes.slice(ptOff, ptOff + PT_REGS.size),
     steps: result.steps,
     abi: { ok: problems.length === 0, problems },
     ...(insns !== undefined ? { insns } : {}),

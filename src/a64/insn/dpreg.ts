@@ -171,7 +171,7 @@ function condCompare(negative: boolean, immediate: boolean): Semantics {
     build: (f, pc) => {
       const { sf, Rn: n, cond, nzcv } = f;
       const mm = f.Rm;
-      const imm = BigInt(f.imm);
+      const imm = immediate ? BigInt(f.imm) : 0n;
       const all = trunc(-1n, sf);
       return {
         exec: (m) => {
