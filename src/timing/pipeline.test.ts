@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type ExecutedInsn, REG_NZCV } from "../a64/stream.ts";
 import { applyOverrides } from "./core.ts";
 import { cores } from "./cores/index.ts";
-import { Pipeline, simulate, TimingFailure } from "./pipeline.ts";
+import { Pipeline, STALL_REASONS, simulate, TimingFailure } from "./pipeline.ts";
 import { callPair, repeatStream } from "./synthetic.ts";
 
 function insn(pc: number, name: string, fields: Partial<ExecutedInsn> = {}): ExecutedInsn {
@@ -121,6 +121,36 @@ describe("front-end mode", () => {
     const r = simulate(cores.tsv110, stream, { ...frontEnd, mode: "steady" });
     const forwarded = r.perInsn!.issue[0]! + cores.tsv110.params.storeForwardLatency;
     expect(r.perInsn!.issue[2]).toBeGreaterThanOrEqual(Math.max(forwarded, r.perInsn!.issue[1]! + 4));
+  });
+});
+
+describe("stall reasons", () => {
+  const reason = (code: number | undefined) => STALL_REASONS[code ?? 0];
+
+  it("names the constraint that held each instruction", () => {
+    const stream = [
+      insn(0, "ADD_shift", { word: 0x8b020820, reads: [1, 2], writes: [3] }),
+      insn(4, "ADD_shift", { word: 0x8b020820, reads: [4, 5], writes: [6] }),
+      insn(8, "LDR_imm_uoff", { reads: [3], writes: [7], mem: [{ addr: 0x100, size: 8, store: false }] }),
+      insn(12, "ADD_imm", { reads: [7], writes: [8] }),
+      insn(16, "ADD_imm", { reads: [9], writes: [10] }),
+    ];
+    const r = simulate(cores.tsv110, stream, mca);
+    // Two shifted adds share the one MDU pipe; the load waits for x3, the add for the load.
+    expect([...r.perInsn!.stall].map(reason)).toEqual(["none", "pipes", "operands", "operands", "dispatch"]);
+    expect(r.stallCycles.pipes).toBe(1);
+    // The load issues at 3 (x3 after 2 cycles) instead of 1, the add at 7 (x7 after 4) instead of 1.
+    expect(r.stallCycles.operands).toBe(2 + 6);
+  });
+
+  it("counts the wait after a mispredicted branch as mispredict", () => {
+    const stream = [
+      insn(0x1000, "B_cond", { branch: "conditional", taken: true, nextPc: 0x1040 }),
+      insn(0x1040, "ADD_imm", { reads: [2], writes: [3] }),
+    ];
+    const r = simulate(cores.tsv110, stream, { mode: "cold", frontEnd: true, keepPerInsn: true });
+    expect(reason(r.perInsn!.stall[1])).toBe("mispredict");
+    expect(r.stallCycles.mispredict).toBe(r.perInsn!.dispatch[1]! - r.perInsn!.dispatch[0]!);
   });
 });
 
