@@ -7,6 +7,8 @@
  * Two modes of the front end:
  * - `frontEnd: true`: decode width, taken-branch bubbles, branch prediction with a BTB and a
  *   return-address stack, I-cache first-touch misses, store-to-load forwarding, retire width.
+ *   Fetch runs ahead of decode through a fetch queue, so decode width is the per-cycle limit and
+ *   fetch-block alignment is not modelled.
  * - `frontEnd: false` is llvm-mca compatible (LLVM 16 llvm/lib/MCA): instructions arrive as
  *   fast as dispatch takes them, calls take `mcaCallLatency` cycles (InstrBuilder.cpp), memory
  *   order follows LSUnit.cpp with no aliasing, retire is unbounded (no MaxRetirePerCycle in the
@@ -247,6 +249,8 @@ export class Pipeline {
   private fetchLine = -1;
   private mispredicts = 0;
   private icacheMisses = 0;
+  /** The previous instruction was a mispredicted branch: the next one's front-end wait is its cost. */
+  private afterMispredict = false;
 
   // Dispatch (DispatchStage: AvailableEntries and CarryOver) and the reorder buffer.
   private dispatchCycle = 0;
@@ -464,6 +468,7 @@ export class Pipeline {
     }
 
     // Branch outcome steers the next fetch.
+    let mispredicted = false;
     if (!this.mca && insn.branch !== "none") {
       const outcome = this.predictor.predict(insn.branch, insn.pc, insn.taken, insn.nextPc);
       if (outcome === MISPREDICTED) {
@@ -482,18 +487,17 @@ export class Pipeline {
         this.fetchSlots = 0;
       }
       if (outcome !== MISPREDICTED && insn.taken) this.fetchLine = -1;
-      this.pendingMispredict = outcome === MISPREDICTED;
+      mispredicted = outcome === MISPREDICTED;
     }
 
     // Accounting.
     const dispatchWait = dispatch - previousDispatch;
     const issueWait = issue - (dispatch + 1);
-    const fromMispredict = this.lastWasMispredict && dispatchReason === S_FRONTEND;
-    const dispatchCause = fromMispredict ? S_MISPREDICT : dispatchReason;
+    const dispatchCause =
+      this.afterMispredict && dispatchReason === S_FRONTEND ? S_MISPREDICT : dispatchReason;
     if (dispatchWait > 0) this.stallTotals[dispatchCause]! += dispatchWait;
     if (issueWait > 0) this.stallTotals[issueReason]! += issueWait;
-    this.lastWasMispredict = this.pendingMispredict;
-    this.pendingMispredict = false;
+    this.afterMispredict = mispredicted;
 
     this.retireAt[i] = retire;
     this.uopsAt[i] = uops;
@@ -507,9 +511,6 @@ export class Pipeline {
     this.totalUops += uops;
     this.n = i + 1;
   }
-
-  private pendingMispredict = false;
-  private lastWasMispredict = false;
 
   finish(): TimingResult {
     const n = this.n;
