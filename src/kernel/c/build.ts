@@ -115,6 +115,10 @@ export interface VariantPlan {
   /** Translation units of the variant, relative to C_DIR; the first holds exitwork_el0_svc. */
   readonly units: readonly string[];
   readonly mutant?: MutantMeta;
+  /** Hook stubs of the kernel build; hooks.S when absent. */
+  readonly hooks?: string;
+  /** Driver of the user-mode build; user/driver.c when absent. */
+  readonly driver?: string;
 }
 
 const MUTANT_DIR = "mutants";
@@ -157,6 +161,39 @@ export function variantPlans(): VariantPlan[] {
     const path = `${MUTANT_DIR}/${file}`;
     const mutant = parseMutantMeta(slug, readFileSync(join(C_DIR, path), "utf8"), path);
     plans.push({ name: `inline-mut-${slug}`, units: [path, "inline_syscall_common.c"], mutant });
+  }
+  return plans;
+}
+
+const SVC_MUTANT_DIR = "svc_mutants";
+const SVC_HOOKS = "svc_hooks.S";
+const SVC_DRIVER = "user/svc_driver.c";
+
+/**
+ * The whole el0_svc_common (entry work, syscall body, exit work): svc-ref (v6.18, both works
+ * out of line), svc-exit-inline (v9 15/16), svc-inline (v7.0), then the mutants of svc-inline's
+ * syscall_trace_enter() in name order. Kept apart from variantPlans() because their hooks and
+ * user-mode driver differ (manifest.json lists them under `svcFixtures`).
+ */
+export function svcVariantPlans(): VariantPlan[] {
+  const svc = { hooks: SVC_HOOKS, driver: SVC_DRIVER };
+  const plans: VariantPlan[] = [
+    { name: "svc-ref", units: ["svc_ref.c", "svc_ref_syscall_common.c", "ref_syscall_common.c"], ...svc },
+    {
+      name: "svc-exit-inline",
+      units: ["svc_exit_inline.c", "svc_ref_syscall_common.c", "inline_syscall_common.c"],
+      ...svc,
+    },
+    { name: "svc-inline", units: ["svc_inline.c", "svc_syscall_common.c"], ...svc },
+  ];
+  const mutantFiles = readdirSync(join(C_DIR, SVC_MUTANT_DIR))
+    .filter((f) => f.endsWith(".c"))
+    .sort();
+  for (const file of mutantFiles) {
+    const slug = file.slice(0, -2);
+    const path = `${SVC_MUTANT_DIR}/${file}`;
+    const mutant = parseMutantMeta(slug, readFileSync(join(C_DIR, path), "utf8"), path);
+    plans.push({ name: `svc-inline-mut-${slug}`, units: [path, "svc_syscall_common.c"], mutant, ...svc });
   }
   return plans;
 }
@@ -256,7 +293,7 @@ export function buildFixture(
   const id = fixtureId(plan.name, compiler, config);
   const flags = compileFlags(compiler, config);
   const objects = plan.units.map((u) => cache.compile(compiler, flags, u));
-  const hooks = cache.compile(compiler, flags, "hooks.S");
+  const hooks = cache.compile(compiler, flags, plan.hooks ?? "hooks.S");
   const elf = join(outDir, `${id}.elf`);
   run(TOOLS.ld, [...LINK_FLAGS, "-o", elf, ...objects, hooks], C_DIR);
   const listing = join(outDir, `${id}.lst`);
@@ -264,7 +301,7 @@ export function buildFixture(
   if (!USER_CONFIGS.includes(config)) return { id, elf, listing };
 
   const userObjects = plan.units.map((u) => cache.compile(compiler, [...flags, USER_DEFINE], u));
-  const driver = cache.compile(compiler, DRIVER_FLAGS, "user/driver.c");
+  const driver = cache.compile(compiler, DRIVER_FLAGS, plan.driver ?? "user/driver.c");
   mkdirSync(join(outDir, "user"), { recursive: true });
   const userElf = join(outDir, "user", `${id}.elf`);
   // The GNU driver links both compilers' objects: clang-16 has no cross linker setup here.
@@ -278,7 +315,7 @@ export function buildOneInto(
   compiler: Compiler,
   config: Config,
 ): BuiltFixture & { dir: string } {
-  const plan = variantPlans().find((p) => p.name === variant);
+  const plan = [...variantPlans(), ...svcVariantPlans()].find((p) => p.name === variant);
   if (!plan) throw new Error(`unknown variant ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), "exitwork-fixture-"));
   const objDir = join(dir, "obj");
@@ -316,6 +353,8 @@ export interface Manifest {
   readonly debugRseq: false;
   readonly sources: Record<string, string>;
   readonly fixtures: readonly ManifestFixture[];
+  /** The whole-el0_svc_common fixtures (svcVariantPlans()), same id scheme. */
+  readonly svcFixtures: readonly ManifestFixture[];
 }
 
 /** The flags part of the manifest as the current plan has it. */
@@ -340,31 +379,38 @@ export function buildAll(outRoot: string): Manifest {
   const cache = new ObjectCache(objDir);
   const rel = (p: string): string => relative(outRoot, p);
   const hash = (p: string): string => sha256(readFileSync(p));
-  const fixtures: ManifestFixture[] = [];
-  try {
-    for (const plan of variantPlans()) {
+  const buildPlans = (plans: readonly VariantPlan[]): ManifestFixture[] => {
+    const built: ManifestFixture[] = [];
+    for (const plan of plans) {
       for (const compiler of COMPILERS) {
         for (const config of CONFIGS) {
-          const built = buildFixture(plan, compiler, config, outRoot, cache);
-          fixtures.push({
-            id: built.id,
+          const one = buildFixture(plan, compiler, config, outRoot, cache);
+          built.push({
+            id: one.id,
             variant: plan.name,
             compiler,
             config,
             units: plan.units,
-            elf: rel(built.elf),
-            listing: rel(built.listing),
+            elf: rel(one.elf),
+            listing: rel(one.listing),
             sha256: {
-              elf: hash(built.elf),
-              listing: hash(built.listing),
-              ...(built.userElf ? { userElf: hash(built.userElf) } : {}),
+              elf: hash(one.elf),
+              listing: hash(one.listing),
+              ...(one.userElf ? { userElf: hash(one.userElf) } : {}),
             },
-            ...(built.userElf ? { userElf: rel(built.userElf) } : {}),
+            ...(one.userElf ? { userElf: rel(one.userElf) } : {}),
             ...(plan.mutant ? { mutant: plan.mutant } : {}),
           });
         }
       }
     }
+    return built;
+  };
+  let fixtures: ManifestFixture[];
+  let svcFixtures: ManifestFixture[];
+  try {
+    fixtures = buildPlans(variantPlans());
+    svcFixtures = buildPlans(svcVariantPlans());
   } finally {
     rmSync(objDir, { recursive: true, force: true });
   }
@@ -380,6 +426,7 @@ export function buildAll(outRoot: string): Manifest {
     debugRseq: false,
     sources: sourceHashes(),
     fixtures,
+    svcFixtures,
   };
   writeFileSync(join(outRoot, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
@@ -411,7 +458,7 @@ function main(): number {
   const check = process.argv.includes("--check-reproducible");
   const manifest = buildAll(GOLDEN_FIXTURES);
   process.stdout.write(
-    `fixtures: ${manifest.fixtures.length} built into ${relative(process.cwd(), GOLDEN_FIXTURES)}\n`,
+    `fixtures: ${manifest.fixtures.length + manifest.svcFixtures.length} built into ${relative(process.cwd(), GOLDEN_FIXTURES)}\n`,
   );
   if (!check) return 0;
   const second = mkdtempSync(join(tmpdir(), "exitwork-repro-"));
