@@ -258,6 +258,7 @@ export class Pipeline {
   private carryOver = 0;
   private robUsed = 0;
   private robHead = 0;
+  private dispatchReason = S_FRONTEND;
 
   // Retire.
   private lastRetire = 0;
@@ -332,6 +333,88 @@ export class Pipeline {
     }
   }
 
+  /** Fetch and decode: the cycle the instruction at `pc` leaves decode. */
+  private fetch(pc: number): number {
+    const params = this.core.params;
+    if (this.fetchSlots >= params.decodeWidth) {
+      this.fetchCycle++;
+      this.fetchSlots = 0;
+    }
+    const line = Math.floor(pc / params.icacheLineBytes);
+    if (line !== this.fetchLine) {
+      this.fetchLine = line;
+      if (!this.icache.touch(pc)) {
+        this.icacheMisses++;
+        this.fetchCycle += params.icacheMissPenalty;
+        this.fetchSlots = 0;
+      }
+    }
+    this.fetchSlots++;
+    return this.fetchCycle + params.frontEndDepth;
+  }
+
+  /**
+   * Dispatch: in order, `dispatchWidth` micro-op slots a cycle with llvm-mca's carry-over, and
+   * reorder-buffer entries freed as older instructions retire. Sets `dispatchReason`.
+   */
+  private dispatch(i: number, uops: number, ready: number): number {
+    const params = this.core.params;
+    this.dispatchReason = S_FRONTEND;
+    this.advanceDispatchTo(ready);
+    const required = Math.min(uops, params.dispatchWidth);
+    for (;;) {
+      while (this.robHead < i && this.retireAt[this.robHead]! <= this.dispatchCycle) {
+        this.robUsed -= this.uopsAt[this.robHead]!;
+        this.robHead++;
+      }
+      if (this.robUsed + uops > params.robSize && this.robHead < i) {
+        this.dispatchReason = S_ROB;
+        this.advanceDispatchTo(this.retireAt[this.robHead]!);
+        continue;
+      }
+      if (this.available < required) {
+        if (this.dispatchReason !== S_ROB) this.dispatchReason = S_DISPATCH;
+        this.nextDispatchCycle();
+        continue;
+      }
+      break;
+    }
+    if (uops >= this.available) {
+      this.carryOver = uops - this.available;
+      this.available = 0;
+    } else {
+      this.available -= uops;
+    }
+    this.robUsed += uops;
+    this.pipes.release(this.dispatchCycle + 1);
+    return this.dispatchCycle;
+  }
+
+  /** A branch's outcome steers the next fetch; true when it was mispredicted. */
+  private steer(insn: ExecutedInsn, complete: number): boolean {
+    const params = this.core.params;
+    const outcome = this.predictor.predict(insn.branch, insn.pc, insn.taken, insn.nextPc);
+    if (outcome === MISPREDICTED) {
+      this.mispredicts++;
+      this.fetchCycle = Math.max(
+        this.fetchCycle + 1,
+        complete + params.mispredictPenalty - params.frontEndDepth,
+      );
+      this.fetchSlots = 0;
+      this.fetchLine = -1;
+      return true;
+    }
+    if (outcome === BTB_MISS) {
+      this.fetchCycle += 1 + params.btbMissPenalty;
+      this.fetchSlots = 0;
+    } else if (insn.taken) {
+      this.fetchCycle += 1 + params.takenBranchBubble;
+      this.fetchSlots = 0;
+    }
+    if (insn.taken) this.fetchLine = -1;
+    return false;
+  }
+
   /** Times one instruction; every older instruction has been fed already. */
   feed(insn: ExecutedInsn): void {
     this.ensureCapacity();
@@ -341,57 +424,9 @@ export class Pipeline {
     const k = kindIndexOf(insn, i);
     const uops = c.uops[k]!;
 
-    // Front end: when the instruction leaves decode.
-    let ready = 0;
-    let dispatchReason = S_FRONTEND;
-    if (!this.mca) {
-      if (this.fetchSlots >= params.decodeWidth) {
-        this.fetchCycle++;
-        this.fetchSlots = 0;
-      }
-      const line = Math.floor(insn.pc / params.icacheLineBytes);
-      if (line !== this.fetchLine) {
-        this.fetchLine = line;
-        if (!this.icache.touch(insn.pc)) {
-          this.icacheMisses++;
-          this.fetchCycle += params.icacheMissPenalty;
-          this.fetchSlots = 0;
-        }
-      }
-      this.fetchSlots++;
-      ready = this.fetchCycle + params.frontEndDepth;
-    }
-
-    // Dispatch: in order, micro-op slots per cycle with carry-over, reorder buffer entries.
     const previousDispatch = this.dispatchCycle;
-    this.advanceDispatchTo(ready);
-    const required = Math.min(uops, params.dispatchWidth);
-    for (;;) {
-      while (this.robHead < i && this.retireAt[this.robHead]! <= this.dispatchCycle) {
-        this.robUsed -= this.uopsAt[this.robHead]!;
-        this.robHead++;
-      }
-      if (this.robUsed + uops > params.robSize && this.robHead < i) {
-        dispatchReason = S_ROB;
-        this.advanceDispatchTo(this.retireAt[this.robHead]!);
-        continue;
-      }
-      if (this.available < required) {
-        if (dispatchReason !== S_ROB) dispatchReason = S_DISPATCH;
-        this.nextDispatchCycle();
-        continue;
-      }
-      break;
-    }
-    const dispatch = this.dispatchCycle;
-    if (uops >= this.available) {
-      this.carryOver = uops - this.available;
-      this.available = 0;
-    } else {
-      this.available -= uops;
-    }
-    this.robUsed += uops;
-    this.pipes.release(dispatch + 1);
+    const dispatch = this.dispatch(i, uops, this.mca ? 0 : this.fetch(insn.pc));
+    const dispatchReason = this.dispatchReason;
 
     // Issue: operands, memory order, pipes.
     let issueReason = 0;
@@ -467,28 +502,7 @@ export class Pipeline {
       for (let m = 0; m < mem.length; m++) if (mem[m]!.store) this.lastStore.set(mem[m]!.addr, i);
     }
 
-    // Branch outcome steers the next fetch.
-    let mispredicted = false;
-    if (!this.mca && insn.branch !== "none") {
-      const outcome = this.predictor.predict(insn.branch, insn.pc, insn.taken, insn.nextPc);
-      if (outcome === MISPREDICTED) {
-        this.mispredicts++;
-        this.fetchCycle = Math.max(
-          this.fetchCycle + 1,
-          complete + params.mispredictPenalty - params.frontEndDepth,
-        );
-        this.fetchSlots = 0;
-        this.fetchLine = -1;
-      } else if (outcome === BTB_MISS) {
-        this.fetchCycle += 1 + params.btbMissPenalty;
-        this.fetchSlots = 0;
-      } else if (insn.taken) {
-        this.fetchCycle += 1 + params.takenBranchBubble;
-        this.fetchSlots = 0;
-      }
-      if (outcome !== MISPREDICTED && insn.taken) this.fetchLine = -1;
-      mispredicted = outcome === MISPREDICTED;
-    }
+    const mispredicted = !this.mca && insn.branch !== "none" && this.steer(insn, complete);
 
     // Accounting.
     const dispatchWait = dispatch - previousDispatch;
