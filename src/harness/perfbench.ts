@@ -1,0 +1,370 @@
+/**
+ * A model of `perf bench syscall basic` (tools/perf/bench/syscall.c: 10,000,000 getppid() calls in a
+ * loop) before and after the inlining patches, from the modelled cycles of the entry and exit work.
+ *
+ * The model is one subtraction, no fitted parameter: the `before` kernel takes `baselineCycles` per
+ * syscall (default: the seed thread's measured 0.217192 usecs/op at 2.6 GHz); the `after` kernel
+ * takes that minus what the simulated core says the patch saves on the modelled code
+ * (cycles of the before variant minus cycles of the after variant, steady state). Everything
+ * outside the modelled code (exception entry/return, the syscall table, getppid itself) is in the
+ * baseline and is assumed unchanged by the patch.
+ *
+ * Upstream numbers: shared/KERNEL.md §8 (v9 15/16 cover letter and the v10 series, Kunpeng 920).
+ */
+import { disassemble } from "../a64/decode.ts";
+import { type ExecutedInsn, REG_SP } from "../a64/stream.ts";
+import { fail } from "../errors.ts";
+import { formatEffect } from "../kernel/effects.ts";
+import {
+  FIXTURE_COMPILERS,
+  FIXTURE_CONFIGS,
+  type FixtureCompiler,
+  type FixtureConfig,
+  type FixtureInfo,
+  listFixtures,
+} from "../kernel/fixtures.ts";
+import { defaultInput, type ExitInput } from "../kernel/state.ts";
+import { SYSCALL_WORK_SYSCALL_AUDIT } from "../kernel/work.ts";
+import { detailRun, type EffectCycles } from "./detail.ts";
+import { subjectOf, timeSubject } from "./observe.ts";
+import { MEMORY_MAP, PT_REGS_ADDR } from "./run.ts";
+
+/** tools/perf/bench/syscall.c: `loops` defaults to 10,000,000. */
+export const PERF_BENCH_OPS = 10_000_000;
+/** Kunpeng 920 clock (shared/TIMING.md: 920-4826 and 920-6426 run at 2.6 GHz). */
+export const DEFAULT_GHZ = 2.6;
+/** The seed's `before` usecs/op (v9 15/16 cover letter, shared/seed/). */
+export const SEED_BEFORE_USECS = 0.217192;
+/** SEED_BEFORE_USECS at DEFAULT_GHZ, rounded as shared/KERNEL.md §8 states it. */
+export const DEFAULT_BASELINE_CYCLES = 564.7;
+/** __NR_getppid in include/uapi/asm-generic/unistd.h (arm64 uses the generic table). */
+export const NR_GETPPID = 173;
+/** What getppid() returns in the model: any small positive pid, the exit path only tests its sign. */
+export const GETPPID_RESULT = 1234n;
+export const DEFAULT_BUILD = "gcc.defconfig";
+
+/** What one perf-bench row set says: the seed's three metrics. */
+export interface BenchMetrics {
+  readonly totalSec: number;
+  readonly usecsPerOp: number;
+  readonly opsPerSec: number;
+}
+
+export interface BenchTable {
+  readonly before: BenchMetrics;
+  readonly after: BenchMetrics;
+  /** (after - before) / before * 100, per metric. */
+  readonly changePct: BenchMetrics;
+}
+
+/** The metrics of `cyclesPerOp` cycles per syscall at `ghz`, over `ops` syscalls. */
+export function benchMetrics(cyclesPerOp: number, ghz: number, ops = PERF_BENCH_OPS): BenchMetrics {
+  const usecsPerOp = cyclesPerOp / (ghz * 1000);
+  return { totalSec: (usecsPerOp * ops) / 1e6, usecsPerOp, opsPerSec: 1e6 / usecsPerOp };
+}
+
+export function changePct(before: number, after: number): number {
+  return ((after - before) / before) * 100;
+}
+
+/**
+ * The model: before = baseline; after = baseline - (beforeCycles - afterCycles), both per syscall.
+ */
+export function benchTable(
+  baselineCycles: number,
+  beforeCycles: number,
+  afterCycles: number,
+  ghz: number,
+  ops = PERF_BENCH_OPS,
+): BenchTable {
+  const before = benchMetrics(baselineCycles, ghz, ops);
+  const after = benchMetrics(baselineCycles - (beforeCycles - afterCycles), ghz, ops);
+  return {
+    before,
+    after,
+    changePct: {
+      totalSec: changePct(before.totalSec, after.totalSec),
+      usecsPerOp: changePct(before.usecsPerOp, after.usecsPerOp),
+      opsPerSec: changePct(before.opsPerSec, after.opsPerSec),
+    },
+  };
+}
+
+/** A change measured upstream, as published. */
+export interface UpstreamChange {
+  readonly source: string;
+  readonly metric: "usecs/op" | "Total time";
+  readonly before: number;
+  readonly after: number;
+  /** As the thread rounds it ("-2.6%", "about -4%"). */
+  readonly stated: string;
+}
+
+export function upstreamPct(u: UpstreamChange): number {
+  return changePct(u.before, u.after);
+}
+
+/** model - upstream, in percentage points: negative means the model predicts a larger speed-up. */
+export function differencePp(modelPct: number, upstream: number): number {
+  return modelPct - upstream;
+}
+
+export type PatchId = "v9" | "v10";
+
+export interface PatchModel {
+  readonly id: PatchId;
+  readonly title: string;
+  readonly upstream: UpstreamChange;
+}
+
+export const PATCHES: readonly PatchModel[] = [
+  {
+    id: "v9",
+    title: "exit work inlined (v9 15/16)",
+    upstream: {
+      source: "v9 15/16 cover letter, Kunpeng 920, audit=1",
+      metric: "usecs/op",
+      before: 0.217192,
+      after: 0.211453,
+      stated: "-2.6%",
+    },
+  },
+  {
+    id: "v10",
+    title: "exit and entry inlined (v10 / v7.0)",
+    upstream: {
+      source: "v10 series, Kunpeng 920, audit=1, 10,000,000 calls",
+      metric: "Total time",
+      before: 2.353,
+      after: 2.264,
+      stated: "about -4%",
+    },
+  },
+];
+
+/**
+ * Where the modelled code is compiled from: the exit-only fixtures (el0_svc_common calling the
+ * syscall body, then the exit work) model the exit side only, so both patches compare `ref` with
+ * `inline` and the entry half of v10 is not in the model.
+ */
+export interface VariantPair {
+  readonly before: string;
+  readonly after: string;
+}
+
+export const EXIT_ONLY_VARIANTS: Readonly<Record<PatchId, VariantPair>> = {
+  v9: { before: "ref", after: "inline" },
+  v10: { before: "ref", after: "inline" },
+};
+
+/** The thread state the benchmark runs in. */
+export interface BenchState {
+  readonly work: bigint;
+  readonly auditContext: boolean;
+}
+
+/** An audit=1 boot: audit_alloc() set SYSCALL_WORK_SYSCALL_AUDIT and gave the task an audit context. */
+export const AUDIT_BOOT: BenchState = { work: SYSCALL_WORK_SYSCALL_AUDIT, auditContext: true };
+/** The fast path: no work bit, no audit context (an audit=0 boot). */
+export const QUIET_THREAD: BenchState = { work: 0n, auditContext: false };
+
+/** getppid() on an AArch64 task in `state`, as the exit path sees it. */
+export function benchInput(state: BenchState): ExitInput {
+  return defaultInput({
+    work: state.work,
+    auditContext: state.auditContext,
+    regs: { ...defaultInput().regs, x0: GETPPID_RESULT, orig_x0: 0n, syscallno: NR_GETPPID },
+  });
+}
+
+/** Instruction classes a reader can tie to the inlining: what a call costs and what stays. */
+export const INSN_CATEGORIES = [
+  "call/ret",
+  "frame save/restore",
+  "PAC/BTI hints",
+  "ftrace NOPs",
+  "register moves",
+  "branches",
+  "kernel data loads/stores",
+  "compute",
+] as const;
+export type InsnCategory = (typeof INSN_CATEGORIES)[number];
+
+function inFrameMemory(addr: number): boolean {
+  const stack = addr >= MEMORY_MAP.stackBase && addr < PT_REGS_ADDR;
+  const scs =
+    addr >= MEMORY_MAP.shadowCallStack && addr < MEMORY_MAP.shadowCallStack + MEMORY_MAP.shadowCallStackSize;
+  return stack || scs;
+}
+
+/**
+ * The class of one executed instruction. Frame accesses are the ones below pt_regs on the kernel
+ * stack or on the shadow call stack; pt_regs and task_struct accesses are kernel data.
+ */
+export function categorize(insn: ExecutedInsn): InsnCategory {
+  if (insn.branch === "call" || insn.branch === "indirect_call" || insn.branch === "return")
+    return "call/ret";
+  if (insn.branch !== "none") return "branches";
+  if (insn.name === "PACIASP" || insn.name === "AUTIASP" || insn.name === "BTI" || insn.name === "HINT")
+    return "PAC/BTI hints";
+  if (insn.name === "NOP") return "ftrace NOPs";
+  if (insn.mem.length > 0)
+    return insn.mem.every((m) => inFrameMemory(m.addr)) ? "frame save/restore" : "kernel data loads/stores";
+  if (insn.name === "MRS") return "kernel data loads/stores";
+  // `mov x29, sp` sets up the frame record (AAPCS64 §6.4.6 frame chain).
+  if (insn.writes.includes(29) && insn.reads.includes(REG_SP)) return "frame save/restore";
+  if (/^mov\t[xw]\d+, [xw](\d+|zr)$/.test(disassemble(insn.word, insn.pc))) return "register moves";
+  return "compute";
+}
+
+export interface CategoryCycles {
+  readonly category: InsnCategory;
+  readonly instructions: number;
+  readonly cycles: number;
+}
+
+/**
+ * Cycles per instruction class: each instruction is charged the cycles by which it moved the
+ * retire point (retire[i] - retire[i-1]), so the classes add up to the retire cycle of the last
+ * instruction + 1, the run's total cycles.
+ */
+export function cyclesByCategory(
+  insns: readonly ExecutedInsn[],
+  retire: ArrayLike<number>,
+): CategoryCycles[] {
+  const cycles = new Map<InsnCategory, number>();
+  const counts = new Map<InsnCategory, number>();
+  let previous = -1;
+  insns.forEach((insn, i) => {
+    const category = categorize(insn);
+    const at = retire[i] ?? previous;
+    cycles.set(category, (cycles.get(category) ?? 0) + (at - previous));
+    counts.set(category, (counts.get(category) ?? 0) + 1);
+    previous = at;
+  });
+  return INSN_CATEGORIES.map((category) => ({
+    category,
+    instructions: counts.get(category) ?? 0,
+    cycles: cycles.get(category) ?? 0,
+  }));
+}
+
+/** One variant run on the core: the numbers and the evidence behind them. */
+export interface VariantRun {
+  readonly variant: string;
+  readonly fixtureId: string;
+  readonly sha256: string;
+  readonly cycles: number;
+  readonly instructions: number;
+  readonly effects: readonly string[];
+  readonly perEffect: readonly EffectCycles[];
+  readonly categories: readonly CategoryCycles[];
+}
+
+export function parseBuild(build: string): { compiler: FixtureCompiler; config: FixtureConfig } {
+  const [compiler, config, ...rest] = build.split(".");
+  if (
+    rest.length > 0 ||
+    !(FIXTURE_COMPILERS as readonly string[]).includes(compiler ?? "") ||
+    !(FIXTURE_CONFIGS as readonly string[]).includes(config ?? "")
+  ) {
+    return fail(
+      "USAGE",
+      "--build",
+      `expects <compiler>.<config> with compiler ${FIXTURE_COMPILERS.join("|")} and config ${FIXTURE_CONFIGS.join("|")}, got "${build}"`,
+    );
+  }
+  return { compiler: compiler as FixtureCompiler, config: config as FixtureConfig };
+}
+
+export function variantFixture(variant: string, build: string): FixtureInfo {
+  const { compiler, config } = parseBuild(build);
+  const info = listFixtures({ variant, compiler, config, mutants: false })[0];
+  if (!info)
+    return fail("EXITWORK_FIXTURE_UNKNOWN", `${variant}.${build}`, "no such fixture in the manifest");
+  return info;
+}
+
+/** Runs one exit-path variant on `input` in steady state and explains its cycles. */
+export function runVariant(variant: string, build: string, input: ExitInput, core: string): VariantRun {
+  const info = variantFixture(variant, build);
+  const subject = subjectOf(info);
+  const timed = timeSubject(subject, input, core, "steady");
+  const detail = detailRun(subject, input, variant, { core, mode: "steady" });
+  return {
+    variant,
+    fixtureId: info.id,
+    sha256: info.sha256,
+    cycles: timed.cycles,
+    instructions: timed.stream.length,
+    effects: timed.trace.effects.map(formatEffect),
+    perEffect: detail.perEffect,
+    categories: cyclesByCategory(timed.stream, timed.timing.retire),
+  };
+}
+
+export interface PerfBenchOptions {
+  readonly core: string;
+  readonly state: BenchState;
+  readonly build: string;
+  readonly baselineCycles: number;
+  readonly ghz: number;
+}
+
+export interface PatchResult {
+  readonly patch: PatchModel;
+  readonly variants: VariantPair;
+  readonly before: VariantRun;
+  readonly after: VariantRun;
+  readonly table: BenchTable;
+  readonly upstreamPct: number;
+  /**
+   * Model minus upstream, percentage points, on the metric upstream published; null when the
+   * thread state is not the one upstream measured (an audit=1 boot), so there is nothing to compare.
+   */
+  readonly differencePp: number | null;
+  /** True when the after variant does not contain this patch's whole change (entry side missing). */
+  readonly partial: boolean;
+}
+
+export interface PerfBenchResult {
+  readonly options: PerfBenchOptions;
+  readonly input: ExitInput;
+  readonly patches: readonly PatchResult[];
+}
+
+/** The state upstream benchmarked: exactly the AUDIT bit and an audit context. */
+export function isAuditBoot(state: BenchState): boolean {
+  return state.work === AUDIT_BOOT.work && state.auditContext === AUDIT_BOOT.auditContext;
+}
+
+export function modelPctOn(table: BenchTable, metric: UpstreamChange["metric"]): number {
+  return metric === "usecs/op" ? table.changePct.usecsPerOp : table.changePct.totalSec;
+}
+
+export function perfBench(options: PerfBenchOptions): PerfBenchResult {
+  if (!(options.baselineCycles > 0))
+    fail("USAGE", "--baseline-cycles", "expects a positive number of cycles");
+  if (!(options.ghz > 0)) fail("USAGE", "--ghz", "expects a positive clock in GHz");
+  const input = benchInput(options.state);
+  const patches = PATCHES.map((patch): PatchResult => {
+    const variants = EXIT_ONLY_VARIANTS[patch.id];
+    const before = runVariant(variants.before, options.build, input, options.core);
+    const after = runVariant(variants.after, options.build, input, options.core);
+    const table = benchTable(options.baselineCycles, before.cycles, after.cycles, options.ghz);
+    const up = upstreamPct(patch.upstream);
+    return {
+      patch,
+      variants,
+      before,
+      after,
+      table,
+      upstreamPct: up,
+      differencePp: isAuditBoot(options.state)
+        ? differencePp(modelPctOn(table, patch.upstream.metric), up)
+        : null,
+      partial: patch.id === "v10",
+    };
+  });
+  return { options, input, patches };
+}

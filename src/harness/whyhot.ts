@@ -1,0 +1,119 @@
+/**
+ * Why the syscall work runs on every syscall of a thread: which SYSCALL_WORK bits open the entry
+ * gate (SYSCALL_WORK_ENTER, syscall_trace_enter()) and the exit gate (SYSCALL_WORK_EXIT,
+ * syscall_exit_work()), and what each bit costs on a core: cycles with the bit minus cycles
+ * without it, everything else in the state unchanged (include/linux/entry-common.h, v7.0).
+ *
+ * The answer to tglx's question in the seed thread ("which TIF bit is causing this to be
+ * invoked?"): under audit=1 it is SYSCALL_WORK_SYSCALL_AUDIT, set by audit_alloc() at fork.
+ */
+import { fail } from "../errors.ts";
+import {
+  parseWorkNames,
+  SYSCALL_WORK_BITS,
+  SYSCALL_WORK_ENTER,
+  SYSCALL_WORK_EXIT,
+  type SyscallWorkBit,
+} from "../kernel/work.ts";
+import { type BenchState, benchInput, DEFAULT_BUILD, runVariant } from "./perfbench.ts";
+
+export interface WhyHotOptions {
+  /** The work word, or names as `--work` takes them (`AUDIT,TRACE`; `none` for 0). */
+  readonly work: bigint | string;
+  readonly auditContext: boolean;
+  readonly onDispatch?: boolean;
+  readonly compat?: boolean;
+  readonly core: string;
+  /** `<compiler>.<config>`, default gcc.defconfig. */
+  readonly build?: string;
+}
+
+/** Variants whose cycles a bit's cost is measured on. */
+export const WHY_HOT_VARIANTS = ["ref", "inline"] as const;
+
+export interface BitCost {
+  readonly bit: number;
+  /** SYSCALL_WORK_* name, or `bit<n>` for a bit the kernel does not define. */
+  readonly name: string;
+  readonly short: string;
+  readonly setBy: string;
+  readonly opensEnter: boolean;
+  readonly opensExit: boolean;
+  /** Clearing this bit alone closes the gate: nothing else in the word opens it. */
+  readonly soleEnter: boolean;
+  readonly soleExit: boolean;
+  /** Exit-side cycles with the bit minus without it, per variant, steady state. */
+  readonly cycles: Readonly<Record<(typeof WHY_HOT_VARIANTS)[number], number>>;
+}
+
+export interface WhyHot {
+  readonly work: bigint;
+  readonly state: BenchState & { readonly onDispatch: boolean; readonly compat: boolean };
+  readonly core: string;
+  readonly build: string;
+  readonly enterGate: boolean;
+  readonly exitGate: boolean;
+  /** Exit-side cycles of the whole state, per variant. */
+  readonly total: Readonly<Record<(typeof WHY_HOT_VARIANTS)[number], number>>;
+  readonly bits: readonly BitCost[];
+}
+
+export function workOf(work: bigint | string): bigint {
+  if (typeof work === "bigint") return BigInt.asUintN(64, work);
+  if (work.trim().toLowerCase() === "none") return 0n;
+  const parsed = parseWorkNames(work);
+  if (parsed.unknown.length > 0) {
+    const known = SYSCALL_WORK_BITS.map((b) => b.short).join(",");
+    fail("USAGE", "--work", `unknown work bit ${parsed.unknown.join(",")} (${known}, or none)`);
+  }
+  return parsed.work;
+}
+
+function bitInfo(bit: number): Pick<BitCost, "name" | "short" | "setBy"> {
+  const known: SyscallWorkBit | undefined = SYSCALL_WORK_BITS.find((b) => b.bit === bit);
+  if (known) return { name: known.name, short: known.short, setBy: known.setBy };
+  return { name: `bit${bit}`, short: `bit${bit}`, setBy: "nothing (no SYSCALL_WORK bit)" };
+}
+
+export function whyHot(options: WhyHotOptions): WhyHot {
+  const work = workOf(options.work);
+  const build = options.build ?? DEFAULT_BUILD;
+  const onDispatch = options.onDispatch ?? false;
+  const compat = options.compat ?? false;
+  const cyclesOf = (w: bigint) => {
+    const input = { ...benchInput({ work: w, auditContext: options.auditContext }), onDispatch, compat };
+    return {
+      ref: runVariant("ref", build, input, options.core).cycles,
+      inline: runVariant("inline", build, input, options.core).cycles,
+    };
+  };
+  const total = cyclesOf(work);
+  const bits: BitCost[] = [];
+  for (let bit = 0; bit < 64; bit++) {
+    const mask = 1n << BigInt(bit);
+    if ((work & mask) === 0n) continue;
+    const info = bitInfo(bit);
+    const without = cyclesOf(work & ~mask);
+    bits.push({
+      bit,
+      name: info.name,
+      short: info.short,
+      setBy: info.setBy,
+      opensEnter: (mask & SYSCALL_WORK_ENTER) !== 0n,
+      opensExit: (mask & SYSCALL_WORK_EXIT) !== 0n,
+      soleEnter: (mask & SYSCALL_WORK_ENTER) !== 0n && (work & ~mask & SYSCALL_WORK_ENTER) === 0n,
+      soleExit: (mask & SYSCALL_WORK_EXIT) !== 0n && (work & ~mask & SYSCALL_WORK_EXIT) === 0n,
+      cycles: { ref: total.ref - without.ref, inline: total.inline - without.inline },
+    });
+  }
+  return {
+    work,
+    state: { work, auditContext: options.auditContext, onDispatch, compat },
+    core: options.core,
+    build,
+    enterGate: (work & SYSCALL_WORK_ENTER) !== 0n,
+    exitGate: (work & SYSCALL_WORK_EXIT) !== 0n,
+    total,
+    bits,
+  };
+}
