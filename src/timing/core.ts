@@ -81,6 +81,13 @@ export interface TimingError {
   readonly message: string;
 }
 
+/** A stream or core the timing model cannot take; thrown by `simulate`, carried as a value in `issue`. */
+export class TimingFailure extends Error {
+  constructor(readonly issue: TimingError) {
+    super(`${issue.code} at ${issue.path}: ${issue.message}`);
+  }
+}
+
 const count = z.int().min(0).max(1_000_000);
 const positive = z.int().min(1).max(1_000_000);
 

@@ -15,6 +15,7 @@ export {
   parseCoreParams,
   type TimingClass,
   type TimingError,
+  TimingFailure,
 } from "./core.ts";
 export { type CoreName, cores } from "./cores/index.ts";
 export { KIND_OF_ENCODING, kindOf, type OpKind } from "./kinds.ts";
@@ -35,7 +36,6 @@ export {
   STALL_REASONS,
   type StallReason,
   simulate,
-  TimingFailure,
   type TimingResult,
 } from "./pipeline.ts";
 export { renderTimeline, type TimelineOptions } from "./timeline.ts";

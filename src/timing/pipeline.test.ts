@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type ExecutedInsn, REG_NZCV } from "../a64/stream.ts";
-import { applyOverrides } from "./core.ts";
+import { applyOverrides, TimingFailure } from "./core.ts";
 import { cores } from "./cores/index.ts";
-import { Pipeline, STALL_REASONS, simulate, TimingFailure } from "./pipeline.ts";
+import { Pipeline, STALL_REASONS, simulate } from "./pipeline.ts";
 import { callPair, repeatStream } from "./synthetic.ts";
 
 function insn(pc: number, name: string, fields: Partial<ExecutedInsn> = {}): ExecutedInsn {
@@ -165,6 +165,14 @@ describe("simulate", () => {
     const c = pipeline.finish();
     expect(b).toEqual(a);
     expect(c).toEqual(a);
+  });
+
+  it("a latency past the reservation window is a coded error, not a crash", () => {
+    const slow = applyOverrides(cores.tsv110, { classes: { load: { latency: 70_000 } } });
+    const chain = [0, 4].map((pc) =>
+      insn(pc, "LDR_imm_uoff", { reads: [0], writes: [0], mem: [{ addr: 0x100, size: 8, store: false }] }),
+    );
+    expect(() => simulate(slow, chain, mca)).toThrow(TimingFailure);
   });
 
   it("rejects an encoding without a timing kind with a coded error", () => {

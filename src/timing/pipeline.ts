@@ -15,7 +15,7 @@
  *   AArch64 models), and the dispatch group carry-over of DispatchStage.cpp applies.
  */
 import { type ExecutedInsn, REG_COUNT, REG_SP } from "../a64/stream.ts";
-import type { CoreModel, TimingError } from "./core.ts";
+import { type CoreModel, TimingFailure } from "./core.ts";
 import { KIND_OF_ENCODING, kindIndex, kindOf, MCA_MEMORY, OP_KINDS, type OpKind } from "./kinds.ts";
 import { BranchPredictor, BTB_MISS, InstructionCache, MISPREDICTED, PipeReservations } from "./units.ts";
 
@@ -79,13 +79,6 @@ export interface TimingResult {
   readonly stallCycles: Readonly<Record<StallReason, number>>;
   readonly mispredicts: number;
   readonly icacheMisses: number;
-}
-
-/** A stream the timing model cannot take; thrown by `simulate`, carried as a value in `issue`. */
-export class TimingFailure extends Error {
-  constructor(readonly issue: TimingError) {
-    super(`${issue.code} at ${issue.path}: ${issue.message}`);
-  }
 }
 
 const FLAG_LOAD = 1;

@@ -88,12 +88,12 @@ describe("timeline view", () => {
             keepPerInsn: true,
           },
         );
-        const ours = renderTimeline(
+        const rendered = renderTimeline(
           result,
           stream.map((s) => s.insn),
           textOf(stream),
-        )
-          .split("\n")
+        ).split("\n");
+        const ours = rendered
           .filter((line) => line.startsWith("["))
           .map((line) => line.slice(0, line.lastIndexOf("   ")));
         const run = spawnSync(
@@ -106,6 +106,12 @@ describe("timeline view", () => {
           .filter((line) => line.startsWith("[0,"))
           .map((line) => line.slice(0, line.lastIndexOf("   ")));
         expect(ours, cpu).toEqual(theirs);
+        const header = (lines: string[]) => {
+          const index = lines.findIndex((line) => line.startsWith("Index"));
+          return [lines[index - 1]!.trimEnd(), lines[index]!.trimEnd()];
+        };
+        const mcaTimeline = run.stdout.split("Timeline view:\n")[1]!.split("\n");
+        expect(header(rendered), `${cpu} header`).toEqual(header(mcaTimeline));
       }
     },
   );

@@ -4,6 +4,7 @@
  * them questions; views never see them (llvm-mca's split: llvm/lib/MCA/HardwareUnits).
  */
 import type { BranchKind } from "../a64/stream.ts";
+import { TimingFailure } from "./core.ts";
 
 /** Cycles of reservation history kept; an issue this far past dispatch is a model error. */
 const RING = 1 << 16;
@@ -159,7 +160,13 @@ export class PipeReservations {
   reserve(nodes: Int32Array, cycles: Int32Array, start: number, count: number, from: number): number {
     if (count === 0) return from;
     for (let t = from; ; t++) {
-      if (t - this.clearedTo >= RING - 64) throw new RangeError("issue too far beyond dispatch");
+      if (t - this.clearedTo >= RING - 64) {
+        throw new TimingFailure({
+          code: "timing_window",
+          path: `cycle ${t}`,
+          message: `an issue ${t - this.clearedTo} cycles after dispatch is beyond the model's ${RING}-cycle window (latency overrides too large?)`,
+        });
+      }
       let taken = 0;
       let ok = true;
       for (let j = 0; j < count && ok; j++) {
