@@ -33,6 +33,8 @@ describe("core overrides", () => {
     expect(slow.params.icacheMissPenalty).toBe(40);
     expect(slow.classes.load.latency).toBe(9);
     expect(slow.classes.load.pipes).toEqual(cores.tsv110.classes.load.pipes);
+    const wb = applyOverrides(cores.tsv110, { classes: { load_wb: { latency: 6 } } });
+    expect(wb.classes.load_wb.mcaDefLatencies).toEqual([6, 1]);
     expect(slow.assumptions).not.toContain("icacheMissPenalty");
     expect(cores.tsv110.params.icacheMissPenalty).toBe(11);
     const stream = repeatStream(300);

@@ -176,7 +176,12 @@ export function applyOverrides(core: CoreModel, overrides: CoreOverrides): CoreM
   const classes = { ...core.classes };
   for (const kind of OP_KINDS) {
     const change = overrides.classes?.[kind];
-    if (change !== undefined) classes[kind] = { ...classes[kind], ...change };
+    if (change === undefined) continue;
+    const before = classes[kind];
+    const latency = change.latency ?? before.latency;
+    // LLVM-order def latencies that were the class latency follow the new one.
+    const mcaDefLatencies = before.mcaDefLatencies?.map((lat) => (lat === before.latency ? latency : lat));
+    classes[kind] = { ...before, ...change, ...(mcaDefLatencies ? { mcaDefLatencies } : {}) };
   }
   const changed = new Set(Object.keys(overrides.params ?? {}));
   return {
