@@ -48,7 +48,10 @@ const S_MEMORY = 6;
 const S_PIPES = 7;
 
 export interface SimulateOptions {
-  /** `steady`: predictor and I-cache trained by one pass over the same stream; `cold`: untrained. */
+  /**
+   * `steady`: predictor and I-cache trained by one pass over the same stream (perf bench's loop);
+   * `cold`: untrained. Without the front end there is nothing to train and both are the same.
+   */
   readonly mode: "steady" | "cold";
   /** false: llvm-mca compatible (see the file comment). */
   readonly frontEnd: boolean;
