@@ -1,0 +1,398 @@
+/**
+ * Runs a whole-syscall fixture (`svc-*`: el0_svc_common with entry work, body and exit work) on
+ * the simulated core, performing the entry and exit hooks' effects when pc reaches them, and
+ * returns a trace shaped like run.ts's RunTrace, with the entry effects of kernel/entry/types.ts.
+ *
+ * Hook contract (src/kernel/c/svc_hooks.S, the same in user/svc_driver.c): every hook is a bare
+ * `ret`; the runner acts before it executes, as the kernel function it stands for would:
+ * syscall_user_dispatch (SUD's verdict, on_dispatch, rollback), rseq_syscall_enter_work,
+ * ptrace_report_syscall_entry (the entry tracer), __secure_computing (the verdict),
+ * trace_sys_enter (a probe may rewrite the number), __audit_syscall_entry, exitwork_syscall_fn
+ * (the body: returns `regs.x0`, leaves `work` in thread_info), and the exit hooks of run.ts.
+ * No hook marks a skipped body: `syscall_skipped` is recorded when the exit side starts
+ * (its first hook, the SUD gate's store or the return) without a body call.
+ */
+import { Code, runCore } from "../a64/core.ts";
+import type { Symbolizer } from "../a64/insn/types.ts";
+import { Machine, SYSREGS } from "../a64/machine.ts";
+import type { Memory, Region } from "../a64/memory.ts";
+import { type ExecutedInsn, REG_SP } from "../a64/stream.ts";
+import { type ElfImage, parseElf, symbolAddress } from "../elf/elf.ts";
+import type { ExitworkError } from "../errors.ts";
+import { readSvcFixture } from "../kernel/entry/fixtures.ts";
+import { defaultSyscallInput, type SyscallEffect, type SyscallInput } from "../kernel/entry/types.ts";
+import { PT_REGS, regOffset, TASK } from "../kernel/layout.ts";
+import { _TIF_32BIT } from "../kernel/work.ts";
+import {
+  DEFAULT_MAX_STEPS,
+  ENTRY_SYMBOL,
+  initialMemory,
+  initialRegisters,
+  MEMORY_MAP,
+  type Program,
+  PT_REGS_ADDR,
+  type RunError,
+  type RunOptions,
+  type RunTrace,
+} from "./run.ts";
+
+export const SVC_HOOKS = [
+  "syscall_user_dispatch",
+  "rseq_syscall_enter_work",
+  "ptrace_report_syscall_entry",
+  "__secure_computing",
+  "trace_sys_enter",
+  "__audit_syscall_entry",
+  "exitwork_syscall_fn",
+  "__audit_syscall_exit",
+  "trace_sys_exit",
+  "ptrace_report_syscall_exit",
+  "rseq_syscall",
+] as const;
+export type SvcHookName = (typeof SVC_HOOKS)[number];
+
+/** Callee-saved registers the AAPCS64 (and the kernel's -ffixed-x18) require back unchanged. */
+const PRESERVED = [18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29] as const;
+
+export interface SyscallTrace extends Omit<RunTrace, "effects"> {
+  readonly effects: SyscallEffect[];
+}
+
+/** objdump's `10044 <exitwork_el0_svc+0x44>`; the same few lines as run.ts's private symbolizer. */
+function symbolizerFor(image: ElfImage): Symbolizer {
+  const funcs = [...image.symbols.values()].filter((s) => s.type === 2).sort((a, b) => a.value - b.value);
+  return (addr) => {
+    const a = Number(addr);
+    let best: (typeof funcs)[number] | undefined;
+    for (const f of funcs) if (f.value <= a) best = f;
+    const hex = addr.toString(16);
+    if (best === undefined) return hex;
+    const off = a - best.value;
+    return `${hex} <${best.name}${off === 0 ? "" : `+0x${off.toString(16)}`}>`;
+  };
+}
+
+/** loadSyscallProgram() - a whole-syscall program from ELF bytes or an svc fixture id, hooks tagged. */
+export function loadSyscallProgram(source: Uint8Array | string, name?: string): Program | RunError {
+  let bytes: Uint8Array;
+  let label: string;
+  if (typeof source === "string") {
+    try {
+      bytes = readSvcFixture(source);
+    } catch (thrown) {
+      const error = (thrown as { error?: ExitworkError }).error;
+      if (error !== undefined) return error;
+      throw thrown;
+    }
+    label = source;
+  } else {
+    bytes = source;
+    label = name ?? "<elf>";
+  }
+  const parsed = parseElf(bytes, label);
+  if (!parsed.ok) return parsed.error;
+  const image = parsed.value;
+  const entry = symbolAddress(image, ENTRY_SYMBOL);
+  if (!entry.ok) return entry.error;
+  const intercepts = new Map<number, string>();
+  for (const hook of SVC_HOOKS) {
+    const at = symbolAddress(image, hook);
+    if (!at.ok) return at.error;
+    intercepts.set(at.value, hook);
+  }
+  const code = image.segments
+    .filter((s) => s.executable)
+    .map((s) => new Code({ vaddr: s.vaddr, bytes: s.bytes }, intercepts));
+  return { name: label, image, entry: entry.value, code, symbolizer: symbolizerFor(image) };
+}
+
+/** One program's memory, kept between runs and restored from a snapshot (allocation dominates a run). */
+interface Sandbox {
+  readonly mem: Memory;
+  readonly m: Machine;
+  readonly regions: readonly { readonly region: Region; readonly init: Uint8Array }[];
+  busy: boolean;
+}
+
+const sandboxes = new WeakMap<Program, Sandbox>();
+const QUIET = defaultSyscallInput();
+
+function newSandbox(program: Program): Sandbox {
+  const mem = initialMemory(program, QUIET);
+  const names = [
+    "task_struct",
+    "kernel_stack",
+    "shadow_call_stack",
+    ...program.image.segments.map((_, i) => `segment${i}`),
+  ];
+  const regions = names
+    .map((n) => mem.region(n))
+    .filter((r): r is Region => r !== undefined && r.perm !== "r" && r.perm !== "rx")
+    .map((region) => ({ region, init: region.bytes.slice() }));
+  const m = new Machine(mem);
+  m.sysregs.set(SYSREGS.sp_el0, BigInt(MEMORY_MAP.task));
+  m.sysregs.set(SYSREGS.tpidr_el0, BigInt(MEMORY_MAP.task));
+  return { mem, m, regions, busy: false };
+}
+
+/** The input's fields in task_struct and pt_regs, as run.ts's reset() writes them, plus x1..x3. */
+function reset(sb: Sandbox, input: SyscallInput): void {
+  for (const r of sb.regions) r.region.bytes.set(r.init);
+  const mem = sb.mem;
+  const task = MEMORY_MAP.task;
+  mem.poke(task + TASK.thread_info_flags, 8, input.tifFlagsAtEntry | (input.compat ? _TIF_32BIT : 0n));
+  mem.poke(task + TASK.thread_info_syscall_work, 8, input.workAtEntry);
+  mem.poke(task + TASK.audit_context, 8, input.auditContext ? BigInt(MEMORY_MAP.auditContext) : 0n);
+  mem.poke(task + TASK.syscall_dispatch_on_dispatch, 1, input.onDispatch ? 1n : 0n);
+  const reg = (n: number, value: bigint) =>
+    mem.poke(PT_REGS_ADDR + regOffset(n), 8, BigInt.asUintN(64, value));
+  reg(0, input.regs.orig_x0);
+  input.args.forEach((value, i) => {
+    reg(i + 1, value);
+  });
+  reg(7, input.regs.x7);
+  reg(12, input.regs.x12);
+  mem.poke(PT_REGS_ADDR + PT_REGS.orig_x0, 8, BigInt.asUintN(64, input.regs.orig_x0));
+  mem.poke(PT_REGS_ADDR + PT_REGS.syscallno, 4, BigInt.asUintN(32, BigInt(input.regs.syscallno)));
+}
+
+/** The hooks' view of a run: the input, the effects so far and whether the body has run. */
+interface HookState {
+  readonly input: SyscallInput;
+  readonly effects: SyscallEffect[];
+  readonly effectIndex: number[];
+  bodyCalled: boolean;
+  skipNoted: boolean;
+}
+
+function push(s: HookState, effect: SyscallEffect, index: number): void {
+  s.effects.push(effect);
+  s.effectIndex.push(index);
+}
+
+function noticeExitSide(s: HookState, index: number): void {
+  if (s.bodyCalled || s.skipNoted) return;
+  s.skipNoted = true;
+  push(s, { kind: "syscall_skipped" }, index);
+}
+
+const s32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+const s64 = (v: bigint): number => Number(BigInt.asIntN(64, v));
+
+/** Performs one hook's effect at its address, before its `ret` executes. */
+function performHook(hook: SvcHookName, m: Machine, s: HookState, index: number): void {
+  const mem = m.mem;
+  const input = s.input;
+  const scratchIndex = input.compat ? 12 : 7;
+  const scratchReg = input.compat ? "r12" : "x7";
+  const syscallnoAt = (regs: number) => regs + PT_REGS.syscallno;
+  const setReturn = (regs: number, value: bigint) =>
+    mem.poke(regs + regOffset(0), 8, input.compat ? BigInt.asUintN(32, value) : BigInt.asUintN(64, value));
+  switch (hook) {
+    case "syscall_user_dispatch": {
+      const regs = Number(m.x[0]!);
+      push(s, { kind: "sud_dispatch", outcome: input.sud }, index);
+      if (input.sud === "dispatch") {
+        mem.poke(MEMORY_MAP.task + TASK.syscall_dispatch_on_dispatch, 1, 1n);
+        mem.poke(regs + regOffset(0), 8, mem.peek(regs + PT_REGS.orig_x0, 8));
+      }
+      m.x[0] = input.sud === "allow" ? 0n : 1n;
+      return;
+    }
+    case "rseq_syscall_enter_work":
+      push(s, { kind: "rseq_slice_enter", nr: s64(m.x[0]!) }, index);
+      return;
+    case "ptrace_report_syscall_entry": {
+      const regs = Number(m.x[0]!);
+      push(
+        s,
+        {
+          kind: "ptrace_entry",
+          scratchReg,
+          scratch: mem.peek(regs + regOffset(scratchIndex), 8),
+          nr: s32(mem.peek(syscallnoAt(regs), 4)),
+        },
+        index,
+      );
+      const t = input.entryTracer;
+      if (t.kind === "set_nr") mem.poke(syscallnoAt(regs), 4, BigInt.asUintN(32, BigInt(t.nr)));
+      if (t.kind === "write_scratch")
+        mem.poke(regs + regOffset(scratchIndex), 8, BigInt.asUintN(64, t.scratch));
+      m.x[0] = t.kind === "skip" ? 1n : 0n;
+      return;
+    }
+    case "__secure_computing": {
+      // No argument: seccomp reads current_pt_regs(), the top of the kernel stack.
+      push(s, { kind: "seccomp", nr: s32(mem.peek(syscallnoAt(PT_REGS_ADDR), 4)) }, index);
+      const v = input.seccomp;
+      if (v.kind === "errno") setReturn(PT_REGS_ADDR, BigInt(-v.errno));
+      m.x[0] = v.kind === "allow" ? 0n : BigInt.asUintN(64, -1n);
+      return;
+    }
+    case "trace_sys_enter": {
+      push(s, { kind: "sys_enter", nr: s64(m.x[1]!) }, index);
+      if (input.tracepointNr !== null)
+        mem.poke(syscallnoAt(Number(m.x[0]!)), 4, BigInt.asUintN(32, BigInt(input.tracepointNr)));
+      return;
+    }
+    case "__audit_syscall_entry":
+      push(s, { kind: "audit_entry", nr: s32(m.x[0]!), args: [m.x[1]!, m.x[2]!, m.x[3]!, m.x[4]!] }, index);
+      return;
+    case "exitwork_syscall_fn":
+      s.bodyCalled = true;
+      push(s, { kind: "syscall_body", nr: s32(m.x[1]!) }, index);
+      mem.poke(MEMORY_MAP.task + TASK.thread_info_syscall_work, 8, input.work);
+      mem.poke(
+        MEMORY_MAP.task + TASK.thread_info_flags,
+        8,
+        input.tifFlags | (input.compat ? _TIF_32BIT : 0n),
+      );
+      m.x[0] = BigInt.asUintN(64, input.regs.x0);
+      return;
+    // The exit hooks: the same effects as run.ts's performHook (private there), a few lines each.
+    case "__audit_syscall_exit":
+      noticeExitSide(s, index);
+      push(
+        s,
+        {
+          kind: "audit_exit",
+          success: (m.x[0]! & 0xffff_ffffn) !== 0n,
+          returnCode: BigInt.asIntN(64, m.x[1]!),
+        },
+        index,
+      );
+      return;
+    case "trace_sys_exit":
+      noticeExitSide(s, index);
+      push(s, { kind: "sys_exit", ret: BigInt.asIntN(64, m.x[1]!) }, index);
+      return;
+    case "ptrace_report_syscall_exit": {
+      noticeExitSide(s, index);
+      const regs = Number(m.x[0]!);
+      push(
+        s,
+        {
+          kind: "ptrace_exit",
+          step: (m.x[1]! & 0xffff_ffffn) !== 0n,
+          scratchReg,
+          x0: mem.peek(regs + regOffset(0), 8),
+          scratch: mem.peek(regs + regOffset(scratchIndex), 8),
+        },
+        index,
+      );
+      const t = input.tracer;
+      if (t.kind === "write_x0" || t.kind === "write_both")
+        mem.poke(regs + regOffset(0), 8, BigInt.asUintN(64, t.x0));
+      if (t.kind === "write_scratch" || t.kind === "write_both")
+        mem.poke(regs + regOffset(scratchIndex), 8, BigInt.asUintN(64, t.scratch));
+      return;
+    }
+    case "rseq_syscall":
+      noticeExitSide(s, index);
+      push(s, { kind: "rseq_check" }, index);
+      return;
+  }
+}
+
+/**
+ * runSyscall() - one el0_svc_common for `input` on the simulated core
+ * @program: from loadSyscallProgram()
+ * @input: the task at entry and what every hook decides
+ * @opts: as runExit's; `collect` keeps the ExecutedInsn stream for the timing model
+ *
+ * Return: the trace (effects in order with their instruction index, final pt_regs and
+ * on_dispatch, raw task_struct and pt_regs bytes, steps, ABI check), or a fault, trap,
+ * undecodable word or step limit as an error value.
+ */
+export function runSyscall(
+  program: Program,
+  input: SyscallInput,
+  opts: RunOptions = {},
+): SyscallTrace | RunError {
+  const cached = sandboxes.get(program);
+  const sb = cached === undefined || cached.busy ? newSandbox(program) : cached;
+  if (cached === undefined) sandboxes.set(program, sb);
+  reset(sb, input);
+  sb.busy = true;
+  try {
+    return runIn(sb, program, input, opts);
+  } finally {
+    sb.busy = false;
+  }
+}
+
+const INITIAL_REGISTERS: readonly bigint[] = initialRegisters();
+
+function runIn(
+  sb: Sandbox,
+  program: Program,
+  input: SyscallInput,
+  opts: RunOptions,
+): SyscallTrace | RunError {
+  const { mem, m } = sb;
+  for (let n = 0; n < 32; n++) m.x[n] = INITIAL_REGISTERS[n]!;
+  m.nzcv = 0;
+  m.taken = false;
+  m.step = 0;
+  const s: HookState = { input, effects: [], effectIndex: [], bodyCalled: false, skipNoted: false };
+  mem.watchByte(MEMORY_MAP.task + TASK.syscall_dispatch_on_dispatch, (_addr, oldValue, newValue) => {
+    if (oldValue === 1 && newValue === 0) {
+      noticeExitSide(s, m.step);
+      push(s, { kind: "on_dispatch_cleared" }, m.step);
+    }
+  });
+
+  const insns: ExecutedInsn[] | undefined = opts.collect ? [] : undefined;
+  const listener = opts.onInsn;
+  const onInsn =
+    insns !== undefined
+      ? (i: ExecutedInsn) => {
+          insns.push(i);
+          listener?.(i);
+        }
+      : listener;
+  const result = runCore(program.code, m, program.entry, {
+    stopAt: MEMORY_MAP.returnSentinel,
+    maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
+    onInsn,
+    onState: opts.onState,
+    onIntercept: (tag, machine, index) => performHook(tag as SvcHookName, machine, s, index),
+    name: program.name,
+    symbolizer: program.symbolizer,
+  });
+  if (!result.ok) return result.error;
+  noticeExitSide(s, result.steps);
+
+  const problems: string[] = [];
+  for (const n of PRESERVED) {
+    const before = INITIAL_REGISTERS[n]!;
+    if (m.x[n] !== before)
+      problems.push(`x${n} not preserved: 0x${before.toString(16)} -> 0x${m.x[n]!.toString(16)}`);
+  }
+  if (m.x[REG_SP] !== BigInt(PT_REGS_ADDR)) {
+    problems.push(`sp not restored: 0x${PT_REGS_ADDR.toString(16)} -> 0x${m.x[REG_SP]!.toString(16)}`);
+  }
+  const reg = (n: number): bigint => mem.peek(PT_REGS_ADDR + regOffset(n), 8);
+  const task = mem.region("task_struct")!;
+  const stack = mem.region("kernel_stack")!;
+  const ptOff = PT_REGS_ADDR - stack.base;
+  return {
+    effects: s.effects,
+    effectIndex: s.effectIndex,
+    final: {
+      regs: {
+        x0: reg(0),
+        x7: reg(7),
+        x12: reg(12),
+        orig_x0: mem.peek(PT_REGS_ADDR + PT_REGS.orig_x0, 8),
+        syscallno: Number(BigInt.asIntN(32, mem.peek(PT_REGS_ADDR + PT_REGS.syscallno, 4))),
+      },
+      onDispatch: mem.peek(MEMORY_MAP.task + TASK.syscall_dispatch_on_dispatch, 1) !== 0n,
+    },
+    task: task.bytes.slice(),
+    ptRegs: stack.bytes.slice(ptOff, ptOff + PT_REGS.size),
+    steps: result.steps,
+    abi: { ok: problems.length === 0, problems },
+    ...(insns !== undefined ? { insns } : {}),
+  };
+}
