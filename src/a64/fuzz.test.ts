@@ -33,12 +33,13 @@ describe("fuzzing", () => {
       const d = decode(word, pc);
       if (!d.ok) {
         counts[d.kind]++;
-        expect(d.word).toBe(word);
+        if (d.word !== word || d.pc !== pc)
+          failures.push(`${word.toString(16)}: undecodable names ${d.word} at ${d.pc}`);
         continue;
       }
       counts.decoded++;
-      // Registers near the sandbox so most memory forms hit mapped memory; some do not.
-      for (let r = 0; r < 32; r++) m.x[r] = BigInt(SANDBOX + 0x1_0000 + ((next() & 0xfff) << 3));
+      // The registers it reads point near the sandbox, so most memory forms hit mapped memory.
+      for (const r of d.reads) if (r < 32) m.x[r] = BigInt(SANDBOX + 0x1_0000 + ((next() & 0xfff) << 3));
       m.nzcv = next() & 15;
       try {
         const nextPc = d.exec(m);
@@ -61,6 +62,8 @@ describe("fuzzing", () => {
 
   it("disassembles every random word to some text without throwing", () => {
     const next = xorshift32(0xbeef);
-    for (let i = 0; i < 200_000; i++) expect(typeof disassemble(next(), i * 4)).toBe("string");
+    let empty = 0;
+    for (let i = 0; i < 200_000; i++) if (disassemble(next(), i * 4).length === 0) empty++;
+    expect(empty).toBe(0);
   });
 });
