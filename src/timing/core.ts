@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { OP_KINDS, type OpKind } from "./kinds.ts";
+import type { McaVersion } from "./mca-quirks.ts";
 
 /** One pipe use of a timing class: any unit of `group`, busy for `cycles` cycles from issue. */
 export interface PipeUse {
@@ -72,6 +73,8 @@ export interface CoreModel {
   readonly mcaDifferences: readonly string[];
   /** llvm-mca binaries whose `-mcpu=<name>` is this core's LLVM model, first found is used. */
   readonly mcaTools: readonly string[];
+  /** The LLVM whose llvm-mca the mca-compatible mode reproduces (see mca-quirks.ts). */
+  readonly mcaVersion: McaVersion;
 }
 
 /** An error shown to users: a code, where, and what (zod's issue shape). */

@@ -17,6 +17,7 @@
 import { type ExecutedInsn, REG_COUNT, REG_SP } from "../a64/stream.ts";
 import { type CoreModel, TimingFailure } from "./core.ts";
 import { KIND_OF_ENCODING, kindIndex, kindOf, MCA_MEMORY, OP_KINDS, type OpKind } from "./kinds.ts";
+import { PAC_HINTS, REG_ZR, ZR_READ, ZR_WRITE, zeroRegisterUse } from "./mca-quirks.ts";
 import { BranchPredictor, BTB_MISS, InstructionCache, MISPREDICTED, PipeReservations } from "./units.ts";
 
 export const STALL_REASONS = [
@@ -227,7 +228,8 @@ export class Pipeline {
   private readonly pipes: PipeReservations;
   private readonly predictor: BranchPredictor;
   private readonly icache: InstructionCache;
-  private readonly regReady = new Int32Array(REG_COUNT);
+  /** Cycle each register's value is ready; one extra slot for XZR in the mca-compatible mode. */
+  private readonly regReady = new Int32Array(REG_COUNT + 1);
   private readonly stallTotals = new Float64Array(STALL_REASONS.length);
 
   private n = 0;
@@ -436,10 +438,22 @@ export class Pipeline {
       }
     }
     const isCall = k === CALL || k === CALL_INDIRECT;
-    // LLVM's BL/BLR carry `Uses = [SP]` (AArch64InstrInfo.td), so llvm-mca makes calls wait for SP.
-    if (this.mca && isCall && this.regReady[REG_SP]! > earliest) {
-      earliest = this.regReady[REG_SP]!;
-      issueReason = S_OPERANDS;
+    let zeroRegister = 0;
+    let pacHint = false;
+    if (this.mca) {
+      // LLVM's BL/BLR carry `Uses = [SP]` (AArch64InstrInfo.td), so llvm-mca makes calls wait for SP.
+      let implicit = isCall ? this.regReady[REG_SP]! : 0;
+      if (this.core.mcaVersion === 16) {
+        zeroRegister = zeroRegisterUse(insn.name, insn.word);
+        if ((zeroRegister & ZR_READ) !== 0) implicit = Math.max(implicit, this.regReady[REG_ZR]!);
+      } else {
+        pacHint = PAC_HINTS.has(insn.name);
+        if (pacHint) implicit = Math.max(implicit, this.regReady[30]!, this.regReady[REG_SP]!);
+      }
+      if (implicit > earliest) {
+        earliest = implicit;
+        issueReason = S_OPERANDS;
+      }
     }
     const flags = c.memFlags[k]!;
     const latency = c.latency[k]!;
@@ -482,6 +496,8 @@ export class Pipeline {
         this.regReady[reg] = isBase ? issue + params.writebackLatency : resultReady;
       }
     }
+    if ((zeroRegister & ZR_WRITE) !== 0) this.regReady[REG_ZR] = issue + latency;
+    if (pacHint) this.regReady[30] = issue + latency;
     const completeAll = Math.max(complete, resultReady);
 
     // Retire: in order, after completion; bounded width with the front end on.

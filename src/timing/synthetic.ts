@@ -2,7 +2,7 @@
  * Hand-built executed-instruction streams with their assembly text, for the timing model's own
  * tests, properties and benchmark: random straight-line code over the instruction forms the exit
  * path uses, without needing the functional core. Words carry the fields timing reads (shift
- * amount, sf, EXTR's registers); everything else in them is zero.
+ * amount, sf, EXTR's registers, register 31 where the text has XZR); everything else is zero.
  */
 import fc from "fast-check";
 import { type BranchKind, type ExecutedInsn, type MemAccess, REG_NZCV, REG_SP } from "../a64/stream.ts";
@@ -57,6 +57,8 @@ function make(
 }
 
 const SF = 0x8000_0000;
+/** Register number 31 in a field where it means XZR. */
+const ZR = 31;
 
 export const FORMS: readonly Form[] = [
   {
@@ -86,7 +88,7 @@ export const FORMS: readonly Form[] = [
     name: "mov",
     build: (a, b, _c, pc) =>
       make(pc, "ORR_shift", `mov ${x(reg(a))}, ${x(reg(b))}`, {
-        word: SF,
+        word: SF | (reg(b) << 16) | (ZR << 5) | reg(a),
         reads: [reg(b)],
         writes: [reg(a)],
       }),
@@ -102,13 +104,17 @@ export const FORMS: readonly Form[] = [
   {
     name: "tst",
     build: (_a, b, _c, pc) =>
-      make(pc, "ANDS_imm", `tst ${x(reg(b))}, #0x10`, { reads: [reg(b)], writes: [REG_NZCV] }),
+      make(pc, "ANDS_imm", `tst ${x(reg(b))}, #0x10`, {
+        word: SF | (reg(b) << 5) | ZR,
+        reads: [reg(b)],
+        writes: [REG_NZCV],
+      }),
   },
   {
     name: "cmp",
     build: (_a, b, c, pc) =>
       make(pc, "SUBS_shift", `cmp ${x(reg(b))}, ${x(reg(c))}`, {
-        word: SF,
+        word: SF | (reg(c) << 16) | (reg(b) << 5) | ZR,
         reads: [reg(b), reg(c)],
         writes: [REG_NZCV],
       }),

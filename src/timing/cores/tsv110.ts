@@ -122,6 +122,8 @@ export const tsv110: CoreModel = {
   mcaDifferences: [
     "front end (decode width, taken-branch bubble, prediction, I-cache) is modelled only with frontEnd on",
     "store-to-load forwarding is modelled only with frontEnd on; mca assumes no aliasing",
+    "llvm-mca-16 makes XZR/WZR a dependency (cmp writes it, mov reads it); the cores do not: only the mca-compatible mode copies it (mca-quirks.ts)",
   ],
   mcaTools: ["llvm-mca-16"],
+  mcaVersion: 16,
 };
