@@ -8,6 +8,8 @@ import {
   DEFAULT_BASELINE_CYCLES,
   DEFAULT_BUILD,
   DEFAULT_GHZ,
+  FIXTURE_SETS,
+  type FixtureSet,
   parseBuild,
   perfBench,
 } from "../harness/perfbench.ts";
@@ -35,6 +37,13 @@ function coreList(value: string | undefined): string[] {
   return list;
 }
 
+function fixtureSet(value: string | undefined): FixtureSet {
+  if (value === undefined) return "svc";
+  if (!(FIXTURE_SETS as readonly string[]).includes(value))
+    fail("USAGE", "--fixtures", `expects ${FIXTURE_SETS.join(" or ")}, got "${value}"`);
+  return value as FixtureSet;
+}
+
 /** `exitwork explain --why-hot`: the text for a thread state (options as WhyHotOptions). */
 export function whyHotText(options: WhyHotOptions): string {
   return formatWhyHot(whyHot(options));
@@ -57,9 +66,12 @@ options:
   --baseline-cycles N      cycles per syscall of the before kernel (default ${DEFAULT_BASELINE_CYCLES})
   --ghz F                  clock for the time rows (default ${DEFAULT_GHZ})
   --build B                fixtures <compiler>.<config> (default ${DEFAULT_BUILD})
+  --fixtures S             svc (default: whole el0_svc_common, entry and exit work) or exit
+                           (exit-only fixtures; the v10 row then lacks the entry half)
 `,
   options: {
     "perf-bench": { type: "boolean" },
+    fixtures: { type: "string" },
     core: { type: "string" },
     work: { type: "string" },
     "no-audit-context": { type: "boolean" },
@@ -82,8 +94,9 @@ options:
       DEFAULT_BASELINE_CYCLES,
     );
     const ghz = positiveNumber("ghz", str(values, "ghz"), DEFAULT_GHZ);
+    const fixtures = fixtureSet(str(values, "fixtures"));
     const texts = coreList(str(values, "core")).map((core) =>
-      formatPerfBench(perfBench({ core, state, build, baselineCycles, ghz })),
+      formatPerfBench(perfBench({ core, state, build, baselineCycles, ghz, fixtures })),
     );
     process.stdout.write(texts.join("\n"));
     return 0;

@@ -129,6 +129,49 @@ describe("perfBench on the committed fixtures", () => {
     expect(run.effects).toEqual(["audit_exit success=1 code=1234"]);
   });
 
+  it("models the whole syscall by default: v9 inlines the exit work, v10 both; effects unchanged", () => {
+    const r = perfBench({
+      core: "tsv110",
+      state: AUDIT_BOOT,
+      build: "gcc.defconfig",
+      baselineCycles: 564.7,
+      ghz: 2.6,
+    });
+    expect(r.fixtures).toBe("svc");
+    expect(r.patches.map((p) => [p.variants.before, p.variants.after, p.partial])).toEqual([
+      ["svc-ref", "svc-exit-inline", false],
+      ["svc-ref", "svc-inline", false],
+    ]);
+    const expected = [
+      "audit_entry nr=173 args=0x0,0x0,0x0,0x0",
+      "syscall_body nr=173",
+      "audit_exit success=1 code=1234",
+    ];
+    for (const p of r.patches) {
+      for (const run of [p.before, p.after]) {
+        expect(run.effects).toEqual(expected);
+        expect(run.categories.reduce((s, c) => s + c.cycles, 0)).toBe(run.cycles);
+        expect(run.perEffect.reduce((s, e) => s + e.cycles, 0)).toBe(run.cycles);
+      }
+    }
+    expect(r.patches[0]!.before).toEqual(r.patches[1]!.before);
+  });
+
+  it("on the exit-only fixtures both patches compare ref with inline and v10 is marked partial", () => {
+    const r = perfBench({
+      core: "tsv110",
+      state: AUDIT_BOOT,
+      build: "gcc.defconfig",
+      baselineCycles: 564.7,
+      ghz: 2.6,
+      fixtures: "exit",
+    });
+    expect(r.patches.map((p) => [p.variants.before, p.variants.after, p.partial])).toEqual([
+      ["ref", "inline", false],
+      ["ref", "inline", true],
+    ]);
+  });
+
   it("builds each table from the variants' cycles and compares with upstream only for the audit=1 state", () => {
     for (const state of [AUDIT_BOOT, QUIET_THREAD]) {
       const result = perfBench({

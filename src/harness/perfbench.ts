@@ -13,8 +13,9 @@
  */
 import { disassemble } from "../a64/decode.ts";
 import { type ExecutedInsn, REG_SP } from "../a64/stream.ts";
-import { fail } from "../errors.ts";
-import { formatEffect } from "../kernel/effects.ts";
+import { fail, formatError } from "../errors.ts";
+import { svcFixtures } from "../kernel/entry/fixtures.ts";
+import { defaultSyscallInput, formatSyscallEffect, type SyscallInput } from "../kernel/entry/types.ts";
 import {
   FIXTURE_COMPILERS,
   FIXTURE_CONFIGS,
@@ -23,11 +24,14 @@ import {
   type FixtureInfo,
   listFixtures,
 } from "../kernel/fixtures.ts";
-import { defaultInput, type ExitInput } from "../kernel/state.ts";
+import { defaultInput } from "../kernel/state.ts";
 import { SYSCALL_WORK_SYSCALL_AUDIT } from "../kernel/work.ts";
+import { attributeCycles } from "../timing/attribute.ts";
+import { simulate } from "../timing/pipeline.ts";
 import { detailRun, type EffectCycles } from "./detail.ts";
-import { subjectOf, timeSubject } from "./observe.ts";
-import { MEMORY_MAP, PT_REGS_ADDR } from "./run.ts";
+import { coreModel, subjectOf, timeSubject } from "./observe.ts";
+import { isRunError, MEMORY_MAP, type Program, PT_REGS_ADDR } from "./run.ts";
+import { loadSyscallProgram, runSyscall } from "./run-syscall.ts";
 
 /** tools/perf/bench/syscall.c: `loops` defaults to 10,000,000. */
 export const PERF_BENCH_OPS = 10_000_000;
@@ -142,19 +146,28 @@ export const PATCHES: readonly PatchModel[] = [
   },
 ];
 
-/**
- * Where the modelled code is compiled from: the exit-only fixtures (el0_svc_common calling the
- * syscall body, then the exit work) model the exit side only, so both patches compare `ref` with
- * `inline` and the entry half of v10 is not in the model.
- */
 export interface VariantPair {
   readonly before: string;
   readonly after: string;
 }
 
-export const EXIT_ONLY_VARIANTS: Readonly<Record<PatchId, VariantPair>> = {
-  v9: { before: "ref", after: "inline" },
-  v10: { before: "ref", after: "inline" },
+/**
+ * Which fixtures model the syscall: `svc`, the whole el0_svc_common (entry work, body, exit
+ * work) in the three layouts of the series; `exit`, the exit-only fixtures (body, then exit work),
+ * where both patches can only compare `ref` with `inline` and the entry half of v10 is missing.
+ */
+export const FIXTURE_SETS = ["svc", "exit"] as const;
+export type FixtureSet = (typeof FIXTURE_SETS)[number];
+
+export const PATCH_VARIANTS: Readonly<Record<FixtureSet, Readonly<Record<PatchId, VariantPair>>>> = {
+  svc: {
+    v9: { before: "svc-ref", after: "svc-exit-inline" },
+    v10: { before: "svc-ref", after: "svc-inline" },
+  },
+  exit: {
+    v9: { before: "ref", after: "inline" },
+    v10: { before: "ref", after: "inline" },
+  },
 };
 
 /** The thread state the benchmark runs in. */
@@ -168,9 +181,12 @@ export const AUDIT_BOOT: BenchState = { work: SYSCALL_WORK_SYSCALL_AUDIT, auditC
 /** The fast path: no work bit, no audit context (an audit=0 boot). */
 export const QUIET_THREAD: BenchState = { work: 0n, auditContext: false };
 
-/** getppid() on an AArch64 task in `state`, as the exit path sees it. */
-export function benchInput(state: BenchState): ExitInput {
-  return defaultInput({
+/**
+ * getppid() on an AArch64 task in `state`: no argument, nothing decided at entry (SUD allows,
+ * seccomp allows, no tracer action), the work word unchanged by the body.
+ */
+export function benchInput(state: BenchState): SyscallInput {
+  return defaultSyscallInput({
     work: state.work,
     auditContext: state.auditContext,
     regs: { ...defaultInput().regs, x0: GETPPID_RESULT, orig_x0: 0n, syscallno: NR_GETPPID },
@@ -277,17 +293,62 @@ export function parseBuild(build: string): { compiler: FixtureCompiler; config: 
   return { compiler: compiler as FixtureCompiler, config: config as FixtureConfig };
 }
 
+function isSvcVariant(variant: string): boolean {
+  return variant.startsWith("svc-");
+}
+
+/** The fixture of a variant (exit-only or whole-syscall, by its name) for a build. */
 export function variantFixture(variant: string, build: string): FixtureInfo {
   const { compiler, config } = parseBuild(build);
-  const info = listFixtures({ variant, compiler, config, mutants: false })[0];
+  const filter = { variant, compiler, config, mutants: false };
+  const info = (isSvcVariant(variant) ? svcFixtures(filter) : listFixtures(filter))[0];
   if (!info)
     return fail("EXITWORK_FIXTURE_UNKNOWN", `${variant}.${build}`, "no such fixture in the manifest");
   return info;
 }
 
-/** Runs one exit-path variant on `input` in steady state and explains its cycles. */
-export function runVariant(variant: string, build: string, input: ExitInput, core: string): VariantRun {
+const svcPrograms = new Map<string, Program>();
+
+function svcProgram(info: FixtureInfo): Program {
+  let program = svcPrograms.get(info.id);
+  if (!program) {
+    const loaded = loadSyscallProgram(info.id);
+    if (isRunError(loaded)) return fail(loaded.code, loaded.path, loaded.message);
+    program = loaded;
+    svcPrograms.set(info.id, program);
+  }
+  return program;
+}
+
+/** A whole-syscall run: the same timing and attribution detailRun applies to an exit-only run. */
+function runSvcVariant(info: FixtureInfo, input: SyscallInput, core: string): VariantRun {
+  const trace = runSyscall(svcProgram(info), input, { collect: true });
+  if (isRunError(trace)) return fail("RUN_FAILED", info.id, formatError(trace));
+  const stream = trace.insns ?? [];
+  const timing = simulate(coreModel(core), stream, { mode: "steady", frontEnd: true });
+  const perEffect = attributeCycles(timing, trace.effectIndex).map((share) => ({
+    effect: share.effect === "return" ? "return" : formatSyscallEffect(trace.effects[share.effect]!),
+    cycles: share.cycles,
+  }));
+  return {
+    variant: info.variant,
+    fixtureId: info.id,
+    sha256: info.sha256,
+    cycles: timing.totalCycles,
+    instructions: stream.length,
+    effects: trace.effects.map(formatSyscallEffect),
+    perEffect,
+    categories: cyclesByCategory(stream, timing.retire),
+  };
+}
+
+/**
+ * Runs one variant on `input` in steady state and explains its cycles. Exit-only variants see
+ * the ExitInput part of `input`.
+ */
+export function runVariant(variant: string, build: string, input: SyscallInput, core: string): VariantRun {
   const info = variantFixture(variant, build);
+  if (isSvcVariant(variant)) return runSvcVariant(info, input, core);
   const subject = subjectOf(info);
   const timed = timeSubject(subject, input, core, "steady");
   const detail = detailRun(subject, input, variant, { core, mode: "steady" });
@@ -297,7 +358,7 @@ export function runVariant(variant: string, build: string, input: ExitInput, cor
     sha256: info.sha256,
     cycles: timed.cycles,
     instructions: timed.stream.length,
-    effects: timed.trace.effects.map(formatEffect),
+    effects: timed.trace.effects.map(formatSyscallEffect),
     perEffect: detail.perEffect,
     categories: cyclesByCategory(timed.stream, timed.timing.retire),
   };
@@ -309,6 +370,8 @@ export interface PerfBenchOptions {
   readonly build: string;
   readonly baselineCycles: number;
   readonly ghz: number;
+  /** Default `svc`: the whole syscall, entry and exit work. */
+  readonly fixtures?: FixtureSet;
 }
 
 export interface PatchResult {
@@ -329,7 +392,8 @@ export interface PatchResult {
 
 export interface PerfBenchResult {
   readonly options: PerfBenchOptions;
-  readonly input: ExitInput;
+  readonly fixtures: FixtureSet;
+  readonly input: SyscallInput;
   readonly patches: readonly PatchResult[];
 }
 
@@ -346,9 +410,10 @@ export function perfBench(options: PerfBenchOptions): PerfBenchResult {
   if (!(options.baselineCycles > 0))
     fail("USAGE", "--baseline-cycles", "expects a positive number of cycles");
   if (!(options.ghz > 0)) fail("USAGE", "--ghz", "expects a positive clock in GHz");
+  const fixtures = options.fixtures ?? "svc";
   const input = benchInput(options.state);
   const patches = PATCHES.map((patch): PatchResult => {
-    const variants = EXIT_ONLY_VARIANTS[patch.id];
+    const variants = PATCH_VARIANTS[fixtures][patch.id];
     const before = runVariant(variants.before, options.build, input, options.core);
     const after = runVariant(variants.after, options.build, input, options.core);
     const table = benchTable(options.baselineCycles, before.cycles, after.cycles, options.ghz);
@@ -363,8 +428,8 @@ export function perfBench(options: PerfBenchOptions): PerfBenchResult {
       differencePp: isAuditBoot(options.state)
         ? differencePp(modelPctOn(table, patch.upstream.metric), up)
         : null,
-      partial: patch.id === "v10",
+      partial: fixtures === "exit" && patch.id === "v10",
     };
   });
-  return { options, input, patches };
+  return { options, fixtures, input, patches };
 }

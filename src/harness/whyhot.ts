@@ -28,8 +28,12 @@ export interface WhyHotOptions {
   readonly build?: string;
 }
 
-/** Variants whose cycles a bit's cost is measured on. */
-export const WHY_HOT_VARIANTS = ["ref", "inline"] as const;
+/**
+ * The whole-syscall layouts a bit's cost is measured on: `ref` is svc-ref (v6.18, entry and exit
+ * work out of line), `inline` is svc-inline (v7.0, both inlined).
+ */
+export const WHY_HOT_VARIANTS = { ref: "svc-ref", inline: "svc-inline" } as const;
+type Layout = keyof typeof WHY_HOT_VARIANTS;
 
 export interface BitCost {
   readonly bit: number;
@@ -42,8 +46,8 @@ export interface BitCost {
   /** Clearing this bit alone closes the gate: nothing else in the word opens it. */
   readonly soleEnter: boolean;
   readonly soleExit: boolean;
-  /** Exit-side cycles with the bit minus without it, per variant, steady state. */
-  readonly cycles: Readonly<Record<(typeof WHY_HOT_VARIANTS)[number], number>>;
+  /** Cycles of the whole syscall (entry and exit work) with the bit minus without it, steady state. */
+  readonly cycles: Readonly<Record<Layout, number>>;
 }
 
 export interface WhyHot {
@@ -53,8 +57,8 @@ export interface WhyHot {
   readonly build: string;
   readonly enterGate: boolean;
   readonly exitGate: boolean;
-  /** Exit-side cycles of the whole state, per variant. */
-  readonly total: Readonly<Record<(typeof WHY_HOT_VARIANTS)[number], number>>;
+  /** Cycles of the whole syscall in this state, per layout. */
+  readonly total: Readonly<Record<Layout, number>>;
   readonly bits: readonly BitCost[];
 }
 
@@ -83,8 +87,8 @@ export function whyHot(options: WhyHotOptions): WhyHot {
   const cyclesOf = (w: bigint) => {
     const input = { ...benchInput({ work: w, auditContext: options.auditContext }), onDispatch, compat };
     return {
-      ref: runVariant("ref", build, input, options.core).cycles,
-      inline: runVariant("inline", build, input, options.core).cycles,
+      ref: runVariant(WHY_HOT_VARIANTS.ref, build, input, options.core).cycles,
+      inline: runVariant(WHY_HOT_VARIANTS.inline, build, input, options.core).cycles,
     };
   };
   const total = cyclesOf(work);

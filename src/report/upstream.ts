@@ -29,7 +29,7 @@ import {
   type VariantRun,
   variantFixture,
 } from "../harness/perfbench.ts";
-import { type WhyHot, whyHot } from "../harness/whyhot.ts";
+import { WHY_HOT_VARIANTS, type WhyHot, whyHot } from "../harness/whyhot.ts";
 import { hex } from "../kernel/effects.ts";
 import type { ExitInput } from "../kernel/state.ts";
 import { formatWork, SYSCALL_WORK_ENTER, SYSCALL_WORK_EXIT } from "../kernel/work.ts";
@@ -107,7 +107,7 @@ export function gainLines(before: VariantRun, after: VariantRun): string[] {
     `  cycles by instruction class (each instruction charged the cycles it moved retirement), ${before.variant} -> ${after.variant}:`,
     ...lines,
     `  ${"total".padEnd(26)} ${String(before.instructions).padStart(3)} insns ${String(before.cycles).padStart(3)} cycles -> ${String(after.instructions).padStart(3)} insns ${String(after.cycles).padStart(3)} cycles  (${signed(after.cycles - before.cycles)})`,
-    `  cycles per effect (detailRun): ${before.variant}: ${effects(before)}; ${after.variant}: ${effects(after)}`,
+    `  cycles per effect (up to and including each effect, as detailRun splits them): ${before.variant}: ${effects(before)}; ${after.variant}: ${effects(after)}`,
   ];
 }
 
@@ -135,7 +135,7 @@ function patchLines(p: PatchResult, opts: PerfBenchResult["options"], heading: s
   ];
   if (p.partial)
     lines.push(
-      "NOTE: the entry side (syscall_trace_enter) is not in the committed fixtures: this row models the exit half of v10 only, so it equals the v9 row.",
+      "NOTE: exit-only fixtures (--fixtures exit): this row models the exit half of v10 only, so it equals the v9 row.",
     );
   lines.push("where the modelled gain comes from:", ...gainLines(p.before, p.after));
   return lines;
@@ -151,6 +151,9 @@ export function formatPerfBench(result: PerfBenchResult, heading = "##"): string
     `${heading} perf bench syscall basic (${groupThousands(PERF_BENCH_OPS)} getppid() calls) on ${o.core}, ${o.ghz} GHz, build ${o.build}, steady state`,
     "",
     `thread state: ${describeBenchInput(result.input)}`,
+    result.fixtures === "svc"
+      ? "modelled code: the whole el0_svc_common (svc-* fixtures: entry work, syscall body stub, exit work)"
+      : "modelled code: el0_svc_common without the entry work (exit-only fixtures ref/inline)",
     `baseline (measured): ${o.baselineCycles} cycles per syscall for the before kernel${o.baselineCycles === DEFAULT_BASELINE_CYCLES ? ` (seed: ${SEED_BEFORE_USECS} usecs/op at ${DEFAULT_GHZ} GHz)` : " (--baseline-cycles)"}`,
     "model: before = baseline; after = baseline - (cycles of the before variant - cycles of the after variant); no parameter fitted",
     "",
@@ -173,12 +176,14 @@ export function formatWhyHot(w: WhyHot): string {
     "gates (include/linux/entry-common.h, v7.0):",
     gate("SYSCALL_WORK_ENTER", w.enterGate, openers(SYSCALL_WORK_ENTER), "syscall_trace_enter()"),
     gate("SYSCALL_WORK_EXIT", w.exitGate, openers(SYSCALL_WORK_EXIT), "syscall_exit_work()"),
-    `exit path of this state: ref ${w.total.ref} cycles, inline ${w.total.inline} cycles`,
+    `whole syscall in this state: ${WHY_HOT_VARIANTS.ref} ${w.total.ref} cycles, ${WHY_HOT_VARIANTS.inline} ${w.total.inline} cycles`,
   ];
   if (w.bits.length === 0) {
     lines.push("no work bit set: both gates closed, the fast path runs");
   } else {
-    lines.push("per bit (exit-side cycles with the bit minus without it; ref / inline):");
+    lines.push(
+      `per bit (cycles of the whole syscall with the bit minus without it; ${WHY_HOT_VARIANTS.ref} / ${WHY_HOT_VARIANTS.inline}):`,
+    );
     for (const b of w.bits) {
       const gates = [b.opensEnter ? "ENTER" : "", b.opensExit ? "EXIT" : ""].filter((g) => g !== "");
       const sole = [b.soleEnter ? "ENTER" : "", b.soleExit ? "EXIT" : ""].filter((g) => g !== "");
@@ -191,7 +196,6 @@ export function formatWhyHot(w: WhyHot): string {
     lines.push(
       "audit_context is set: syscall_exit_work() calls __audit_syscall_exit() whenever the exit gate is open (the AUDIT bit is not tested there)",
     );
-  lines.push("entry-side cycles (syscall_trace_enter) are not modelled by the committed exit fixtures");
   return `${lines.join("\n")}\n`;
 }
 
@@ -248,8 +252,13 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
   const ghz = options.ghz ?? DEFAULT_GHZ;
   const files: ReportFile[] = [];
   const md: string[] = [];
-  const refInfo = variantFixture("ref", build);
-  const inlineInfo = variantFixture("inline", build);
+  const fixtures = [
+    ["ref", "exit-only, v6.18: syscall_exit_work() out of line"],
+    ["inline", "exit-only, v7.0: syscall_exit_work() inlined"],
+    ["svc-ref", "whole el0_svc_common, v6.18: entry and exit work out of line"],
+    ["svc-exit-inline", "whole el0_svc_common, v9 15/16: exit work inlined"],
+    ["svc-inline", "whole el0_svc_common, v10 / v7.0: entry and exit work inlined"],
+  ].map(([variant, what]) => ({ info: variantFixture(variant!, build), what: what! }));
 
   const hot = CORE_NAMES.map((core) => ({
     core,
@@ -268,9 +277,8 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
     "",
     "## Inputs",
     "",
-    `- Fixtures (${build}), sha256 of the kernel-build ELF:`,
-    `  - \`${refInfo.id}\` (v6.18, syscall_exit_work() out of line): \`${refInfo.sha256}\``,
-    `  - \`${inlineInfo.id}\` (v7.0, syscall_exit_work() inlined): \`${inlineInfo.sha256}\``,
+    `- Fixtures (${build}, golden/fixtures/manifest.json), sha256 of the kernel-build ELF:`,
+    ...fixtures.map(({ info, what }) => `  - \`${info.id}\` (${what}): \`${info.sha256}\``),
     "- Cores (src/timing/cores/, every number names its source there; the listed parameters are assumptions, no published source gives them):",
     ...CORE_NAMES.map((name) => {
       const core = coreModel(name);
@@ -283,7 +291,8 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
     "",
     "- Measured (upstream, Kunpeng 920, shared/KERNEL.md §8): the baseline and the `upstream` changes.",
     "- Modelled (this tree): cycles of the compiled exit path run on the simulated core, steady state (predictors and caches warm, as in a 10,000,000-call loop); the `after` rows = baseline - modelled saving. Nothing is fitted to the upstream numbers.",
-    "- Not modelled: the entry side (syscall_trace_enter) is not in the committed fixtures, so the v10 rows contain the exit half of v10 only; exception entry/return and getppid itself are inside the baseline.",
+    "- The perf-bench and why-hot numbers run the whole el0_svc_common (`svc-*` fixtures: entry work, syscall body stub, exit work); the per-path charts run the exit-only fixtures (`ref`, `inline`).",
+    "- Not modelled: exception entry/return (entry.S), the syscall table dispatch and getppid itself: they are inside the baseline and assumed unchanged by the patches.",
     "",
   );
 
