@@ -16,7 +16,10 @@ import {
   type FixtureFilter,
   type FixtureInfo,
   MANIFEST_PATH,
+  type MutantInfo,
 } from "../fixtures.ts";
+import { parseWorkNames } from "../work.ts";
+import { defaultSyscallInput, SUD_OUTCOMES, type SudOutcome, type SyscallInput } from "./types.ts";
 
 /** The three layouts of one el0_svc_common, in patch-series order. */
 export const SVC_VARIANTS = ["svc-ref", "svc-exit-inline", "svc-inline"] as const;
@@ -101,4 +104,59 @@ export function readSvcFixture(id: string): Uint8Array {
   } catch {
     return fail("EXITWORK_FIXTURE_MISSING", info.elfPath, "listed in the manifest but not on disk");
   }
+}
+
+/**
+ * minimalSyscallInputOf() - the SyscallInput an svc mutant's `minimalInput` describes
+ *
+ * Tokens: work=A|B (both workAtEntry and work), sud=allow|dispatch|kill,
+ * entry_tracer=none|skip|set_nr:N|write_scratch:V, seccomp=allow|skip|errno:N, tp_nr=N, nr=N,
+ * audit_context=1, compat=1, on_dispatch=1, x0=/x7=/x12=V, args=A,B,C; the rest as in
+ * defaultSyscallInput(). A token it cannot read is an EXITWORK_FIXTURE_MINIMAL_INPUT failure.
+ */
+export function minimalSyscallInputOf(mutant: MutantInfo): SyscallInput {
+  const path = `mutant ${mutant.slug}: minimalInput`;
+  const bad = (token: string): never => fail("EXITWORK_FIXTURE_MINIMAL_INPUT", path, `cannot read ${token}`);
+  const int = (text: string, token: string): number => (/^-?[0-9]+$/.test(text) ? Number(text) : bad(token));
+  const u64 = (text: string, token: string): bigint =>
+    /^(0x[0-9a-f]+|[0-9]+)$/.test(text) ? BigInt(text) : bad(token);
+  let input = defaultSyscallInput();
+  for (const token of mutant.minimalInput.split(/\s+/).filter((t) => t.length > 0)) {
+    const [key, value, ...rest] = token.split("=");
+    if (key === undefined || value === undefined || rest.length > 0) return bad(token);
+    const [kind, arg] = value.split(":");
+    const regs = input.regs;
+    if (key === "work") {
+      const parsed = parseWorkNames(value.replaceAll("|", ","));
+      if (parsed.unknown.length > 0) bad(token);
+      input = { ...input, work: parsed.work, workAtEntry: parsed.work };
+    } else if (key === "sud" && (SUD_OUTCOMES as readonly string[]).includes(value)) {
+      input = { ...input, sud: value as SudOutcome };
+    } else if (key === "entry_tracer" && (kind === "none" || kind === "skip") && arg === undefined) {
+      input = { ...input, entryTracer: { kind } };
+    } else if (key === "entry_tracer" && kind === "set_nr" && arg !== undefined) {
+      input = { ...input, entryTracer: { kind, nr: int(arg, token) } };
+    } else if (key === "entry_tracer" && kind === "write_scratch" && arg !== undefined) {
+      input = { ...input, entryTracer: { kind, scratch: u64(arg, token) } };
+    } else if (key === "seccomp" && (kind === "allow" || kind === "skip") && arg === undefined) {
+      input = { ...input, seccomp: { kind } };
+    } else if (key === "seccomp" && kind === "errno" && arg !== undefined) {
+      input = { ...input, seccomp: { kind, errno: int(arg, token) } };
+    } else if (key === "tp_nr") {
+      input = { ...input, tracepointNr: int(value, token) };
+    } else if (key === "nr") {
+      input = { ...input, regs: { ...regs, syscallno: int(value, token) } };
+    } else if (key === "audit_context" || key === "compat" || key === "on_dispatch") {
+      const on = value === "1" ? true : value === "0" ? false : bad(token);
+      const field = { audit_context: "auditContext", compat: "compat", on_dispatch: "onDispatch" } as const;
+      input = { ...input, [field[key]]: on };
+    } else if (key === "x0" || key === "x7" || key === "x12") {
+      input = { ...input, regs: { ...regs, [key]: u64(value, token) } };
+    } else if (key === "args") {
+      const args = value.split(",").map((a) => u64(a, token));
+      if (args.length !== 3) bad(token);
+      input = { ...input, args: [args[0]!, args[1]!, args[2]!] };
+    } else bad(token);
+  }
+  return input;
 }

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * emu-not-skipped.c - mutant of `svc-inline`: PTRACE_SYSEMU does not skip the syscall.
+ *
+ * A plausible slip in the inlined syscall_trace_enter() that the conformance properties must
+ * catch. The head lines below are read by build.ts into golden/fixtures/manifest.json.
+ *
+ * @breaks: an emulated syscall (PTRACE_SYSEMU) runs its body after the entry stop, and gets seccomp, tracepoint and audit entry work
+ * @rule: KERNEL.md 6: if TRACE or EMU: ptrace entry report; a non-zero result or EMU -> return -1, the syscall is skipped
+ * @bits: EMU
+ * @minimal-input: work=EMU
+ */
+#include "svc_exit_work_inline.h"
+
+void trace_syscall_enter(struct pt_regs *regs, long syscall);
+
+static __always_inline long syscall_trace_enter(struct pt_regs *regs, long syscall, unsigned long work)
+{
+	long ret = 0;
+
+	/* SUD comes first: a dispatched syscall's ABI may make no sense to the other work. */
+	if (work & SYSCALL_WORK_SYSCALL_USER_DISPATCH) {
+		if (syscall_user_dispatch(regs))
+			return -1L;
+	}
+
+	if (work & SYSCALL_WORK_SYSCALL_RSEQ_SLICE)
+		rseq_syscall_enter_work(syscall_get_nr(current, regs));
+
+	if (work & (SYSCALL_WORK_SYSCALL_TRACE | SYSCALL_WORK_SYSCALL_EMU)) {
+		ret = arch_ptrace_report_syscall_entry(regs);
+		if (ret)
+			return -1L;
+	}
+
+	/* Seccomp after ptrace, so that it judges the syscall the tracer left. */
+	if (work & SYSCALL_WORK_SECCOMP) {
+		ret = __secure_computing();
+		if (ret == -1L)
+			return ret;
+	}
+
+	/* The tracer or a seccomp tracer may have changed the number. */
+	syscall = syscall_get_nr(current, regs);
+
+	if (unlikely(work & SYSCALL_WORK_SYSCALL_TRACEPOINT)) {
+		trace_syscall_enter(regs, syscall);
+		/* Probes and BPF programs on the tracepoint may change it again. */
+		syscall = syscall_get_nr(current, regs);
+	}
+
+	syscall_enter_audit(regs, syscall);
+
+	return ret ? : syscall;
+}
+
+#include "svc_el0_svc_common.h"

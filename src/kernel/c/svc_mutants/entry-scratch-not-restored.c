@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * entry-scratch-not-restored.c - mutant of `svc-inline`: the ptrace entry stop does not restore x7/r12.
+ *
+ * A plausible slip in the inlined syscall_trace_enter() that the conformance properties must
+ * catch. The head lines below are read by build.ts into golden/fixtures/manifest.json.
+ *
+ * @breaks: after a syscall-entry stop the task gets PTRACE_SYSCALL_ENTER (0) or the tracer's value in x7 (r12 for compat) instead of its own
+ * @rule: KERNEL.md 6: ptrace entry report, arm64: x7/r12 = 0 during the stop, restored after
+ * @bits: TRACE
+ * @minimal-input: work=TRACE x7=0x77
+ */
+#include "svc_exit_work_inline.h"
+
+void trace_syscall_enter(struct pt_regs *regs, long syscall);
+
+static __always_inline long syscall_trace_enter(struct pt_regs *regs, long syscall, unsigned long work)
+{
+	long ret = 0;
+
+	/* SUD comes first: a dispatched syscall's ABI may make no sense to the other work. */
+	if (work & SYSCALL_WORK_SYSCALL_USER_DISPATCH) {
+		if (syscall_user_dispatch(regs))
+			return -1L;
+	}
+
+	if (work & SYSCALL_WORK_SYSCALL_RSEQ_SLICE)
+		rseq_syscall_enter_work(syscall_get_nr(current, regs));
+
+	if (work & (SYSCALL_WORK_SYSCALL_TRACE | SYSCALL_WORK_SYSCALL_EMU)) {
+		regs->regs[ptrace_scratch_regno()] = PTRACE_SYSCALL_ENTER;
+		ret = ptrace_report_syscall_entry(regs);
+		if (ret)
+			forget_syscall(regs);
+		if (ret || (work & SYSCALL_WORK_SYSCALL_EMU))
+			return -1L;
+	}
+
+	/* Seccomp after ptrace, so that it judges the syscall the tracer left. */
+	if (work & SYSCALL_WORK_SECCOMP) {
+		ret = __secure_computing();
+		if (ret == -1L)
+			return ret;
+	}
+
+	/* The tracer or a seccomp tracer may have changed the number. */
+	syscall = syscall_get_nr(current, regs);
+
+	if (unlikely(work & SYSCALL_WORK_SYSCALL_TRACEPOINT)) {
+		trace_syscall_enter(regs, syscall);
+		/* Probes and BPF programs on the tracepoint may change it again. */
+		syscall = syscall_get_nr(current, regs);
+	}
+
+	syscall_enter_audit(regs, syscall);
+
+	return ret ? : syscall;
+}
+
+#include "svc_el0_svc_common.h"

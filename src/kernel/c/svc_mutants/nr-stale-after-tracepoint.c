@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nr-stale-after-tracepoint.c - mutant of `svc-inline`: the syscall number is not read again after the tracepoint.
+ *
+ * A plausible slip in the inlined syscall_trace_enter() that the conformance properties must
+ * catch. The head lines below are read by build.ts into golden/fixtures/manifest.json.
+ *
+ * @breaks: a number a sys_enter probe wrote into regs->syscallno is ignored: audit and the body see the old one
+ * @rule: KERNEL.md 6: if TRACEPOINT: sys_enter event (may change the number again); audit entry with the number
+ * @bits: TRACEPOINT
+ * @minimal-input: work=TRACEPOINT tp_nr=39
+ */
+#include "svc_exit_work_inline.h"
+
+void trace_syscall_enter(struct pt_regs *regs, long syscall);
+
+static __always_inline long syscall_trace_enter(struct pt_regs *regs, long syscall, unsigned long work)
+{
+	long ret = 0;
+
+	/* SUD comes first: a dispatched syscall's ABI may make no sense to the other work. */
+	if (work & SYSCALL_WORK_SYSCALL_USER_DISPATCH) {
+		if (syscall_user_dispatch(regs))
+			return -1L;
+	}
+
+	if (work & SYSCALL_WORK_SYSCALL_RSEQ_SLICE)
+		rseq_syscall_enter_work(syscall_get_nr(current, regs));
+
+	if (work & (SYSCALL_WORK_SYSCALL_TRACE | SYSCALL_WORK_SYSCALL_EMU)) {
+		ret = arch_ptrace_report_syscall_entry(regs);
+		if (ret || (work & SYSCALL_WORK_SYSCALL_EMU))
+			return -1L;
+	}
+
+	/* Seccomp after ptrace, so that it judges the syscall the tracer left. */
+	if (work & SYSCALL_WORK_SECCOMP) {
+		ret = __secure_computing();
+		if (ret == -1L)
+			return ret;
+	}
+
+	/* The tracer or a seccomp tracer may have changed the number. */
+	syscall = syscall_get_nr(current, regs);
+
+	if (unlikely(work & SYSCALL_WORK_SYSCALL_TRACEPOINT)) {
+		trace_syscall_enter(regs, syscall);
+	}
+
+	syscall_enter_audit(regs, syscall);
+
+	return ret ? : syscall;
+}
+
+#include "svc_el0_svc_common.h"
