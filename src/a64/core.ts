@@ -100,13 +100,15 @@ function codeAt(code: readonly Code[], pc: number): Code | undefined {
   return undefined;
 }
 
-/** Runs from `pc` until `stopAt`; registers and memory are left as the last instruction left them. */
-export function runCore(code: readonly Code[], m: Machine, startPc: number, opts: CoreOptions): CoreResult {
-  const { stopAt, maxSteps, onInsn, onIntercept, onState } = opts;
-  let pc = startPc;
-  let steps = 0;
-  let current: CachedInsn | undefined;
-  const fail = (code: CoreErrorCode, message: string, word?: number): CoreResult => ({
+function failure(
+  opts: CoreOptions,
+  pc: number,
+  steps: number,
+  code: CoreErrorCode,
+  message: string,
+  word?: number,
+): CoreResult {
+  return {
     ok: false,
     error: {
       code,
@@ -117,7 +119,15 @@ export function runCore(code: readonly Code[], m: Machine, startPc: number, opts
       disasm: word === undefined ? undefined : disassemble(word, pc, opts.symbolizer),
       steps,
     },
-  });
+  };
+}
+
+/** Runs from `pc` until `stopAt`; registers and memory are left as the last instruction left them. */
+export function runCore(code: readonly Code[], m: Machine, startPc: number, opts: CoreOptions): CoreResult {
+  const { stopAt, maxSteps, onInsn, onIntercept, onState } = opts;
+  let pc = startPc;
+  let steps = 0;
+  let current: CachedInsn | undefined;
   const single = code.length === 1 ? code[0]! : undefined;
   try {
     for (;;) {
@@ -126,13 +136,26 @@ export function runCore(code: readonly Code[], m: Machine, startPc: number, opts
         return { ok: true, steps };
       }
       if (steps >= maxSteps)
-        return fail("EXITWORK_SIM_STEP_LIMIT", `no return after ${maxSteps} instructions`);
+        return failure(
+          opts,
+          pc,
+          steps,
+          "EXITWORK_SIM_STEP_LIMIT",
+          `no return after ${maxSteps} instructions`,
+        );
       const segment = single?.contains(pc) ? single : codeAt(code, pc);
       if (segment === undefined)
-        return fail("EXITWORK_SIM_FETCH", "instruction fetch outside the program's code");
+        return failure(opts, pc, steps, "EXITWORK_SIM_FETCH", "instruction fetch outside the program's code");
       const insn = segment.at(pc);
       if (!insn.ok) {
-        return fail("EXITWORK_SIM_UNDECODABLE", `${insn.kind} instruction: ${insn.reason}`, insn.word);
+        return failure(
+          opts,
+          pc,
+          steps,
+          "EXITWORK_SIM_UNDECODABLE",
+          `${insn.kind} instruction: ${insn.reason}`,
+          insn.word,
+        );
       }
       current = insn;
       m.step = steps;
@@ -166,13 +189,17 @@ export function runCore(code: readonly Code[], m: Machine, startPc: number, opts
     const word = current?.pc === pc ? current.word : undefined;
     if (thrown instanceof MemoryFault) {
       const kind = thrown.store ? "store" : "load";
-      return fail(
+      return failure(
+        opts,
+        pc,
+        steps,
         "EXITWORK_SIM_FAULT",
         `${kind} of ${thrown.size} bytes at 0x${thrown.addr.toString(16)}: ${thrown.reason}`,
         word,
       );
     }
-    if (thrown instanceof TrapException) return fail("EXITWORK_SIM_TRAP", thrown.reason, word);
+    if (thrown instanceof TrapException)
+      return failure(opts, pc, steps, "EXITWORK_SIM_TRAP", thrown.reason, word);
     throw thrown;
   }
 }

@@ -17,16 +17,16 @@ import type { ExitworkError } from "../errors.ts";
 import type { Effect } from "../kernel/effects.ts";
 import { readFixture } from "../kernel/fixtures.ts";
 import { PT_REGS, regOffset, TASK } from "../kernel/layout.ts";
-import type { ExitFinalState, ExitInput } from "../kernel/state.ts";
+import { defaultInput, type ExitFinalState, type ExitInput } from "../kernel/state.ts";
 import { _TIF_32BIT } from "../kernel/work.ts";
 
 /** The memory map every run uses (all below 2^32, away from the fixtures' text at 0x10000). */
 export const MEMORY_MAP = {
   task: 0x0010_0000,
   stackBase: 0x0020_0000,
-  stackSize: 0x4000,
+  stackSize: 0x2000,
   shadowCallStack: 0x0030_0000,
-  shadowCallStackSize: 0x1000,
+  shadowCallStackSize: 0x400,
   /** x30 at entry: the run ends when pc reaches it. Unmapped, so a stray jump there still ends the run. */
   returnSentinel: 0x00de_ad00,
   /** current->audit_context when the task has one: any non-NULL pointer (the exit path only tests it). */
@@ -158,7 +158,12 @@ interface Sandbox {
   readonly shadowCallStack: Region;
   readonly stackTemplate: Uint8Array;
   readonly writableSegments: readonly { readonly region: Region; readonly init: Uint8Array }[];
+  /** Created once, reading the run's state below (closures per run were a measurable cost). */
+  readonly onIntercept: (tag: string, m: Machine, index: number) => void;
   busy: boolean;
+  input: ExitInput;
+  effects: Effect[];
+  effectIndex: number[];
 }
 
 const sandboxes = new WeakMap<Program, Sandbox>();
@@ -178,7 +183,7 @@ function newSandbox(program: Program): Sandbox {
   const m = new Machine(mem);
   m.sysregs.set(SYSREGS.sp_el0, BigInt(MEMORY_MAP.task));
   m.sysregs.set(SYSREGS.tpidr_el0, BigInt(MEMORY_MAP.task));
-  return {
+  const sb: Sandbox = {
     mem,
     m,
     task: mem.map("task_struct", MEMORY_MAP.task, TASK.size, "rw"),
@@ -191,8 +196,23 @@ function newSandbox(program: Program): Sandbox {
     ),
     stackTemplate,
     writableSegments,
+    onIntercept: (tag, machine, index) => {
+      const count = sb.effects.length;
+      performHook(tag as HookName, machine, sb.input, sb.effects);
+      for (let i = count; i < sb.effects.length; i++) sb.effectIndex.push(index);
+    },
     busy: false,
+    input: defaultInput(),
+    effects: [],
+    effectIndex: [],
   };
+  mem.watchByte(MEMORY_MAP.task + TASK.syscall_dispatch_on_dispatch, (_addr, oldValue, newValue) => {
+    if (oldValue === 1 && newValue === 0) {
+      sb.effects.push({ kind: "on_dispatch_cleared" });
+      sb.effectIndex.push(m.step);
+    }
+  });
+  return sb;
 }
 
 const INITIAL_REGISTERS: readonly bigint[] = initialRegisters();
@@ -319,12 +339,9 @@ function runIn(sb: Sandbox, program: Program, input: ExitInput, opts: RunOptions
   const { mem, m } = sb;
   const effects: Effect[] = [];
   const effectIndex: number[] = [];
-  mem.watchByte(MEMORY_MAP.task + TASK.syscall_dispatch_on_dispatch, (_addr, oldValue, newValue) => {
-    if (oldValue === 1 && newValue === 0) {
-      effects.push({ kind: "on_dispatch_cleared" });
-      effectIndex.push(m.step);
-    }
-  });
+  sb.input = input;
+  sb.effects = effects;
+  sb.effectIndex = effectIndex;
 
   const insns: ExecutedInsn[] | undefined = opts.collect ? [] : undefined;
   const listener = opts.onInsn;
@@ -340,11 +357,7 @@ function runIn(sb: Sandbox, program: Program, input: ExitInput, opts: RunOptions
     maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
     onInsn,
     onState: opts.onState,
-    onIntercept: (tag, machine, index) => {
-      const count = effects.length;
-      performHook(tag as HookName, machine, input, effects);
-      for (let i = count; i < effects.length; i++) effectIndex.push(index);
-    },
+    onIntercept: sb.onIntercept,
     name: program.name,
     symbolizer: program.symbolizer,
   });
@@ -359,13 +372,17 @@ function runIn(sb: Sandbox, program: Program, input: ExitInput, opts: RunOptions
   if (m.x[REG_SP] !== BigInt(PT_REGS_ADDR)) {
     problems.push(`sp not restored: 0x${PT_REGS_ADDR.toString(16)} -> 0x${m.x[REG_SP]!.toString(16)}`);
   }
+  // One allocation for both snapshots: typed arrays this size live outside the V8 heap.
+  const snapshot = new Uint8Array(TASK.size + PT_REGS.size);
   const ptOff = PT_REGS_ADDR - sb.stack.base;
+  snapshot.set(sb.task.bytes);
+  snapshot.set(sb.stack.bytes.subarray(ptOff, ptOff + PT_REGS.size), TASK.size);
   return {
     effects,
     effectIndex,
     final: finalState(mem),
-    task: sb.task.bytes.slice(),
-    ptRegs: sb.stack.bytes.slice(ptOff, ptOff + PT_REGS.size),
+    task: snapshot.subarray(0, TASK.size),
+    ptRegs: snapshot.subarray(TASK.size),
     steps: result.steps,
     abi: { ok: problems.length === 0, problems },
     ...(insns !== undefined ? { insns } : {}),
