@@ -104,6 +104,7 @@ export const neoverseN1: CoreModel = {
   ],
   mcaDifferences: [
     "llvm-mca-16 has no Neoverse N1 model and uses Cortex-A57's (dispatch 3 instead of 8, shifted ALU ops on M, BL/BLR and STP split differently): this model keeps the N1 numbers and is cross-checked against an LLVM that has them (17 or later); against llvm-mca-16 short traces come out up to 14% faster",
+    "LLVM's `(AND|BIC)S[WX]rs` entry also catches unshifted ANDS/BICS (`tst x1, x8`): 2 cycles on M there, 1 on I here as the N1 SOG's \"ALU, basic, flagset\" (up to ~4 cycles per trace)",
     "llvm-mca-19 reads `hint #25`/`hint #29` as PACIASP/AUTIASP, which use SP and LR and write LR; on this v8.2 core without PAuth they are NOPs without operands: only the mca-compatible mode copies the LLVM 19 view (mca-quirks.ts)",
     "front end (decode width, taken-branch bubble, prediction, I-cache) is modelled only with frontEnd on",
     "store-to-load forwarding is modelled only with frontEnd on; mca assumes no aliasing",
