@@ -11,18 +11,29 @@
  * (the body: returns `regs.x0`, leaves `work` in thread_info), and the exit hooks of run.ts.
  * No hook marks a skipped body: `syscall_skipped` is recorded when the exit side starts
  * (its first hook, the SUD gate's store or the return) without a body call.
+ *
+ * runSyscallQemu() runs the same fixtures' user-mode builds (user/svc_driver.c) under
+ * qemu-aarch64, as qemu.ts does for the exit-only ones.
  */
+import { spawnSync } from "node:child_process";
+import { z } from "zod";
 import { Code, runCore } from "../a64/core.ts";
 import type { Symbolizer } from "../a64/insn/types.ts";
 import { Machine, SYSREGS } from "../a64/machine.ts";
 import type { Memory, Region } from "../a64/memory.ts";
 import { type ExecutedInsn, REG_SP } from "../a64/stream.ts";
 import { type ElfImage, parseElf, symbolAddress } from "../elf/elf.ts";
-import type { ExitworkError } from "../errors.ts";
-import { readSvcFixture } from "../kernel/entry/fixtures.ts";
-import { defaultSyscallInput, type SyscallEffect, type SyscallInput } from "../kernel/entry/types.ts";
+import { type ExitworkError, fail } from "../errors.ts";
+import { readSvcFixture, svcFixtureInfo } from "../kernel/entry/fixtures.ts";
+import {
+  defaultSyscallInput,
+  type SyscallEffect,
+  type SyscallInput,
+  type SyscallOutcome,
+} from "../kernel/entry/types.ts";
 import { PT_REGS, regOffset, TASK } from "../kernel/layout.ts";
 import { _TIF_32BIT } from "../kernel/work.ts";
+import { QEMU, QEMU_CPU, qemuAvailable } from "./qemu.ts";
 import {
   DEFAULT_MAX_STEPS,
   ENTRY_SYMBOL,
@@ -395,4 +406,165 @@ function runIn(
     abi: { ok: problems.length === 0, problems },
     ...(insns !== undefined ? { insns } : {}),
   };
+}
+
+const SUD_CODE: Record<SyscallInput["sud"], number> = { allow: 0, dispatch: 1, kill: 2 };
+const ENTRY_TRACER_CODE: Record<SyscallInput["entryTracer"]["kind"], number> = {
+  none: 0,
+  set_nr: 1,
+  skip: 2,
+  write_scratch: 3,
+};
+const SECCOMP_CODE: Record<SyscallInput["seccomp"]["kind"], number> = { allow: 0, errno: 1, skip: 2 };
+const EXIT_TRACER_CODE: Record<SyscallInput["tracer"]["kind"], number> = {
+  none: 0,
+  write_x0: 1,
+  write_scratch: 2,
+  write_both: 3,
+};
+
+/** One user/svc_driver.c input line (field order documented there). */
+export function encodeSyscallInput(input: SyscallInput): string {
+  const et = input.entryTracer;
+  const t = input.tracer;
+  const u32 = (n: number) => BigInt.asUintN(32, BigInt(n));
+  return [
+    input.work,
+    input.workAtEntry,
+    input.tifFlags & ~_TIF_32BIT,
+    input.onDispatch ? 1n : 0n,
+    input.auditContext ? 1n : 0n,
+    input.compat ? 1n : 0n,
+    input.regs.x0,
+    input.regs.x7,
+    input.regs.x12,
+    input.regs.orig_x0,
+    u32(input.regs.syscallno),
+    ...input.args,
+    BigInt(SUD_CODE[input.sud]),
+    BigInt(ENTRY_TRACER_CODE[et.kind]),
+    et.kind === "set_nr" ? u32(et.nr) : et.kind === "write_scratch" ? et.scratch : 0n,
+    BigInt(SECCOMP_CODE[input.seccomp.kind]),
+    input.seccomp.kind === "errno" ? BigInt(input.seccomp.errno) : 0n,
+    input.tracepointNr === null ? 0n : 1n,
+    input.tracepointNr === null ? 0n : u32(input.tracepointNr),
+    BigInt(EXIT_TRACER_CODE[t.kind]),
+    t.kind === "write_x0" || t.kind === "write_both" ? t.x0 : 0n,
+    t.kind === "write_scratch" || t.kind === "write_both" ? t.scratch : 0n,
+  ]
+    .map((v) => BigInt.asUintN(64, v).toString(16))
+    .join(" ");
+}
+
+const hexValue = z.string().regex(/^0x[0-9a-f]{1,16}$/);
+const scratchReg = z.enum(["x7", "r12"]);
+const outcomeSchema = z.object({
+  effects: z.array(
+    z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("sud_dispatch"), outcome: z.enum(["allow", "dispatch", "kill"]) }),
+      z.object({ kind: z.literal("rseq_slice_enter"), nr: z.number().int() }),
+      z.object({ kind: z.literal("ptrace_entry"), scratchReg, scratch: hexValue, nr: z.number().int() }),
+      z.object({ kind: z.literal("seccomp"), nr: z.number().int() }),
+      z.object({ kind: z.literal("sys_enter"), nr: z.number().int() }),
+      z.object({ kind: z.literal("audit_entry"), nr: z.number().int(), args: z.array(hexValue).length(4) }),
+      z.object({ kind: z.literal("syscall_body"), nr: z.number().int() }),
+      z.object({ kind: z.literal("syscall_skipped") }),
+      z.object({ kind: z.literal("rseq_check") }),
+      z.object({ kind: z.literal("on_dispatch_cleared") }),
+      z.object({ kind: z.literal("audit_exit"), success: z.boolean(), returnCode: hexValue }),
+      z.object({ kind: z.literal("sys_exit"), ret: hexValue }),
+      z.object({
+        kind: z.literal("ptrace_exit"),
+        step: z.boolean(),
+        scratchReg,
+        x0: hexValue,
+        scratch: hexValue,
+      }),
+    ]),
+  ),
+  final: z.object({
+    x0: hexValue,
+    x7: hexValue,
+    x12: hexValue,
+    orig_x0: hexValue,
+    syscallno: z.number().int(),
+    onDispatch: z.boolean(),
+  }),
+});
+
+/** The driver prints registers unsigned; effects.ts keeps audit's return_code and sys_exit's ret signed. */
+function toEffect(raw: z.infer<typeof outcomeSchema>["effects"][number]): SyscallEffect {
+  switch (raw.kind) {
+    case "ptrace_entry":
+      return { ...raw, scratch: BigInt(raw.scratch) };
+    case "audit_entry":
+      return { ...raw, args: raw.args.map((a) => BigInt(a)) };
+    case "audit_exit":
+      return { ...raw, returnCode: BigInt.asIntN(64, BigInt(raw.returnCode)) };
+    case "sys_exit":
+      return { kind: "sys_exit", ret: BigInt.asIntN(64, BigInt(raw.ret)) };
+    case "ptrace_exit":
+      return { ...raw, x0: BigInt(raw.x0), scratch: BigInt(raw.scratch) };
+    default:
+      return raw;
+  }
+}
+
+/**
+ * runSyscallQemu() - every input through an svc fixture's user-mode build, one qemu-aarch64 process
+ *
+ * Failures (no qemu, no user build, a crash, unreadable output) are ExitworkFailure values with an
+ * EXITWORK_QEMU_* code, as qemu.ts's runQemu() gives them for the exit-only fixtures.
+ */
+export function runSyscallQemu(fixtureId: string, inputs: readonly SyscallInput[]): SyscallOutcome[] {
+  const info = svcFixtureInfo(fixtureId);
+  const elf = info.userElfPath;
+  if (elf === undefined)
+    return fail(
+      "EXITWORK_QEMU_NO_USER_BUILD",
+      fixtureId,
+      "this fixture has no user-mode build (defconfig only)",
+    );
+  if (inputs.length === 0) return [];
+  if (!qemuAvailable())
+    return fail("EXITWORK_QEMU_MISSING", QEMU, "not installed (apt-get install qemu-user)");
+  const result = spawnSync(QEMU, ["-cpu", QEMU_CPU, elf], {
+    input: `${inputs.map(encodeSyscallInput).join("\n")}\n`,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error || result.status !== 0) {
+    const why = result.error?.message ?? (result.stderr.trim() || `exit status ${result.status}`);
+    return fail("EXITWORK_QEMU_RUN", elf, why);
+  }
+  const lines = result.stdout.split("\n").filter((l) => l.length > 0);
+  if (lines.length !== inputs.length)
+    return fail("EXITWORK_QEMU_OUTPUT", elf, `${lines.length} outcomes for ${inputs.length} inputs`);
+  return lines.map((line, index) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      return fail("EXITWORK_QEMU_OUTPUT", `${elf}:${index + 1}`, "not JSON");
+    }
+    const parsed = outcomeSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return fail("EXITWORK_QEMU_OUTPUT", `${elf}:${index + 1}#${issue.path.join(".")}`, issue.message);
+    }
+    const f = parsed.data.final;
+    return {
+      effects: parsed.data.effects.map(toEffect),
+      final: {
+        regs: {
+          x0: BigInt(f.x0),
+          x7: BigInt(f.x7),
+          x12: BigInt(f.x12),
+          orig_x0: BigInt(f.orig_x0),
+          syscallno: f.syscallno,
+        },
+        onDispatch: f.onDispatch,
+      },
+    };
+  });
 }

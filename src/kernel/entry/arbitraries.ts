@@ -9,7 +9,7 @@
  */
 import fc from "fast-check";
 import type { ExitInput, RegsInput, TracerAction } from "../state.ts";
-import { SYSCALL_WORK_BITS, SYSCALL_WORK_ENTER } from "../work.ts";
+import { SYSCALL_WORK_BITS } from "../work.ts";
 import { NO_SYSCALL } from "./spec.ts";
 import {
   type EntryTracerAction,
@@ -180,9 +180,4 @@ export function* syscallSweep(): Generator<SyscallInput> {
             };
           }
   }
-}
-
-/** The bits of the entry word that SYSCALL_WORK_ENTER covers. */
-export function enterBits(work: bigint): bigint {
-  return work & SYSCALL_WORK_ENTER;
 }
