@@ -5,11 +5,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ALL_PATHS, exitPath } from "../harness/paths.ts";
 import { benchTable } from "../harness/perfbench.ts";
 import { listFixtures } from "../kernel/fixtures.ts";
+import { SYSCALL_WORK_SYSCALL_AUDIT } from "../kernel/work.ts";
 import {
   formatBenchTable,
   formatChange,
   formatPp,
   groupThousands,
+  mdTable,
   pathInputs,
   writeUpstreamReport,
 } from "./upstream.ts";
@@ -37,11 +39,24 @@ describe("the seed's table", () => {
   });
 });
 
+describe("mdTable", () => {
+  it("keeps a work word with | in one cell", () => {
+    expect(mdTable(["path", "input"], [["audit+ptrace", "work=TRACE|AUDIT"]])).toEqual([
+      "| path | input |",
+      "| --- | --- |",
+      "| audit+ptrace | work=TRACE\\|AUDIT |",
+    ]);
+  });
+});
+
 describe("pathInputs", () => {
   it("finds an input for every path name, each taking that path", () => {
     const found = pathInputs();
     expect(found.map((p) => p.path)).toEqual([...ALL_PATHS]);
     for (const { path, input } of found) expect(exitPath(input)).toBe(path);
+    // audit=1 gives the AUDIT bit and the audit context together: the audit paths use both.
+    const audit = found.find((p) => p.path === "audit")!.input;
+    expect([audit.work, audit.auditContext]).toEqual([SYSCALL_WORK_SYSCALL_AUDIT, true]);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   type BenchMetrics,
   type BenchState,
   type BenchTable,
+  benchTable,
   DEFAULT_BASELINE_CYCLES,
   DEFAULT_BUILD,
   DEFAULT_GHZ,
@@ -24,6 +25,7 @@ import {
   type PerfBenchResult,
   perfBench,
   QUIET_THREAD,
+  runVariant,
   SEED_BEFORE_USECS,
   upstreamPct,
   type VariantRun,
@@ -31,8 +33,14 @@ import {
 } from "../harness/perfbench.ts";
 import { WHY_HOT_VARIANTS, type WhyHot, whyHot } from "../harness/whyhot.ts";
 import { hex } from "../kernel/effects.ts";
+import { defaultSyscallInput } from "../kernel/entry/types.ts";
 import type { ExitInput } from "../kernel/state.ts";
-import { formatWork, SYSCALL_WORK_ENTER, SYSCALL_WORK_EXIT } from "../kernel/work.ts";
+import {
+  formatWork,
+  SYSCALL_WORK_ENTER,
+  SYSCALL_WORK_EXIT,
+  SYSCALL_WORK_SYSCALL_AUDIT,
+} from "../kernel/work.ts";
 import { cores } from "../timing/cores/index.ts";
 import { barChart } from "./svg.ts";
 
@@ -199,14 +207,22 @@ export function formatWhyHot(w: WhyHot): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The first exhaustive input (AArch64, no tracer action) that takes each path, in ALL_PATHS order. */
+/**
+ * One input per path, in ALL_PATHS order: the first of the exhaustive sweep that is an AArch64
+ * task without a tracer action and, where the path allows, has an audit context exactly when the
+ * AUDIT bit is set (audit_alloc() gives both at fork; the other combinations are legal but rare).
+ */
 export function pathInputs(): { path: string; input: ExitInput }[] {
   const found = new Map<string, ExitInput>();
+  const fallback = new Map<string, ExitInput>();
   for (const input of exhaustiveInputs()) {
     if (input.compat || input.tracer.kind !== "none") continue;
     const path = exitPath(input);
-    if (!found.has(path)) found.set(path, input);
+    const coherent = ((input.work & SYSCALL_WORK_SYSCALL_AUDIT) !== 0n) === input.auditContext;
+    const into = coherent ? found : fallback;
+    if (!into.has(path)) into.set(path, input);
   }
+  for (const [path, input] of fallback) if (!found.has(path)) found.set(path, input);
   return ALL_PATHS.flatMap((path) => {
     const input = found.get(path);
     return input ? [{ path, input }] : [];
@@ -226,23 +242,44 @@ export interface ReportOptions {
 
 const CORE_NAMES = Object.keys(cores);
 
+/**
+ * Cycles per path: the exit-only fixtures, and the whole syscall (svc-ref, svc-inline) with the
+ * same task state and nothing decided at entry.
+ */
 function pathCycles(build: string, core: string) {
   const ref = subjectOf(variantFixture("ref", build));
   const inline = subjectOf(variantFixture("inline", build));
-  return pathInputs().map(({ path, input }) => ({
-    path,
-    input,
-    ref: timeSubject(ref, input, core, "steady").cycles,
-    inline: timeSubject(inline, input, core, "steady").cycles,
-  }));
+  return pathInputs().map(({ path, input }) => {
+    const whole = defaultSyscallInput(input);
+    return {
+      path,
+      input,
+      ref: timeSubject(ref, input, core, "steady").cycles,
+      inline: timeSubject(inline, input, core, "steady").cycles,
+      svcRef: runVariant("svc-ref", build, whole, core).cycles,
+      svcInline: runVariant("svc-inline", build, whole, core).cycles,
+    };
+  });
 }
 
-function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+/**
+ * Upstream measured v10 against its own before kernel (2.353 s / 10M = 611.8 cycles at 2.6 GHz),
+ * not the v9 baseline; the model keeps one baseline, so say what the other one would give.
+ */
+function v10BaselineNote(result: PerfBenchResult, ghz: number): string[] {
+  const v10 = result.patches.find((p) => p.patch.id === "v10");
+  if (!v10) return [];
+  const own = ((v10.patch.upstream.before * 1e6) / PERF_BENCH_OPS) * ghz * 1000;
+  const table = benchTable(own, v10.before.cycles, v10.after.cycles, ghz);
   return [
-    `| ${header.join(" | ")} |`,
-    `| ${header.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    `The v10 runs measured a slower before kernel (${v10.patch.upstream.before} s for ${groupThousands(PERF_BENCH_OPS)} calls = ${cyc(own)} cycles at ${ghz} GHz) than the v9 seed (${result.options.baselineCycles}); the model uses one baseline. On ${result.options.core} with ${cyc(own)} as the baseline the modelled v10 change is ${formatChange(table.changePct.totalSec)} (upstream ${formatChange(v10.upstreamPct)}).`,
   ];
+}
+
+/** A Markdown table; a `|` inside a cell (work=TRACE|AUDIT) is escaped so it stays one cell. */
+export function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
+  return [line(header), `| ${header.map(() => "---").join(" | ")} |`, ...rows.map(line)];
 }
 
 /** The report's files: upstream.md and its charts, in a fixed order. */
@@ -290,15 +327,15 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
     "## Modelled and measured",
     "",
     "- Measured (upstream, Kunpeng 920, shared/KERNEL.md §8): the baseline and the `upstream` changes.",
-    "- Modelled (this tree): cycles of the compiled exit path run on the simulated core, steady state (predictors and caches warm, as in a 10,000,000-call loop); the `after` rows = baseline - modelled saving. Nothing is fitted to the upstream numbers.",
+    "- Modelled (this tree): cycles of the compiled fixtures run on the simulated core, steady state (predictors and caches warm, as in a 10,000,000-call loop); the `after` rows = baseline - modelled saving. Nothing is fitted to the upstream numbers.",
     "- The perf-bench and why-hot numbers run the whole el0_svc_common (`svc-*` fixtures: entry work, syscall body stub, exit work); the per-path charts run the exit-only fixtures (`ref`, `inline`).",
     "- Not modelled: exception entry/return (entry.S), the syscall table dispatch and getppid itself: they are inside the baseline and assumed unchanged by the patches.",
     "",
   );
 
-  md.push("## 1. Cycles per exit path, ref vs inline", "");
+  md.push("## 1. Cycles per exit path, out of line vs inlined", "");
   md.push(
-    "One input per path (the first of the exhaustive sweep, AArch64, no tracer action). Cycles of the whole modelled el0_svc_common (syscall body stub and exit path), steady state.",
+    "One input per path (the first of the exhaustive sweep, AArch64, no tracer action, audit context exactly with the AUDIT bit where the path allows). `ref`/`inline`: the exit-only fixtures (el0_svc_common with the syscall body stub and the exit work, no entry work); `svc-ref`/`svc-inline`: the whole el0_svc_common with the entry work the same work bits trigger. Steady state.",
     "",
   );
   for (const { core, rows } of paths) {
@@ -306,22 +343,30 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
     files.push({
       name,
       content: barChart({
-        title: `Exit path cycles on ${core} (${build}, steady state)`,
+        title: `Cycles per exit path on ${core} (${build}, steady state)`,
         axisLabel: "cycles per syscall",
-        series: ["ref (v6.18)", "inline (v7.0)"],
-        groups: rows.map((r) => ({ label: r.path, values: [r.ref, r.inline] })),
+        series: [
+          "ref (v6.18, exit-only)",
+          "inline (v7.0, exit-only)",
+          "svc-ref (whole syscall)",
+          "svc-inline (whole syscall)",
+        ],
+        groups: rows.map((r) => ({ label: r.path, values: [r.ref, r.inline, r.svcRef, r.svcInline] })),
       }),
     });
     md.push(`### ${core}`, "", `![cycles per path on ${core}](${name})`, "");
     md.push(
       ...mdTable(
-        ["path", "input", "ref", "inline", "inline - ref"],
+        ["path", "input", "ref", "inline", "inline - ref", "svc-ref", "svc-inline", "svc-inline - svc-ref"],
         rows.map((r) => [
           r.path,
           `work=${formatWork(r.input.work)} audit_context=${r.input.auditContext ? 1 : 0} on_dispatch=${r.input.onDispatch ? 1 : 0}`,
           String(r.ref),
           String(r.inline),
           signed(r.inline - r.ref),
+          String(r.svcRef),
+          String(r.svcInline),
+          signed(r.svcInline - r.svcRef),
         ]),
       ),
       "",
@@ -355,11 +400,12 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
   );
   md.push(
     ...mdTable(
-      ["core", "patch", "modelled change", "upstream (measured)", "model - upstream"],
+      ["core", "patch", "modelled cycles", "modelled change", "upstream (measured)", "model - upstream"],
       hot.flatMap(({ core, result }) =>
         result.patches.map((p) => [
           core,
           p.patch.title,
+          `${p.before.cycles} -> ${p.after.cycles} (${signed(p.after.cycles - p.before.cycles)})`,
           formatChange(modelPctOn(p.table, p.patch.upstream.metric)),
           `${formatChange(p.upstreamPct)} (${p.patch.upstream.stated})`,
           p.differencePp === null ? "n/a" : formatPp(p.differencePp),
@@ -367,19 +413,22 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
       ),
     ),
     "",
+    ...v10BaselineNote(hot[0]!.result, ghz),
+    "",
   );
   for (const { result } of hot) md.push(formatPerfBench(result, "###"), "");
 
   md.push("## 3. The no-work fast path, per core", "");
+  const layouts = (r: PerfBenchResult) => [r.patches[0]!.before, r.patches[0]!.after, r.patches[1]!.after];
   files.push({
     name: "fast-path.svg",
     content: barChart({
-      title: `No-work fast path cycles (${build}, steady state)`,
+      title: `No-work fast path: cycles of the whole syscall (${build}, steady state)`,
       axisLabel: "cycles per syscall",
-      series: ["ref (v6.18)", "inline (v7.0)"],
+      series: layouts(fast[0]!.result).map((run) => run.variant),
       groups: fast.map(({ core, result }) => ({
         label: core,
-        values: [result.patches[0]!.before.cycles, result.patches[0]!.after.cycles],
+        values: layouts(result).map((run) => run.cycles),
       })),
     }),
   });
@@ -387,6 +436,15 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
     "![fast path cycles](fast-path.svg)",
     "",
     "No upstream measurement exists for the fast path; the merge note warns the inlined code optimizes for the work case. A Change of ↑ on usecs/op is a modelled regression.",
+    "",
+    ...mdTable(
+      ["core", ...layouts(fast[0]!.result).map((run) => run.variant), "v9 change", "v10 change"],
+      fast.map(({ core, result }) => [
+        core,
+        ...layouts(result).map((run) => String(run.cycles)),
+        ...result.patches.map((p) => formatChange(p.table.changePct.usecsPerOp)),
+      ]),
+    ),
     "",
   );
   for (const { result } of fast) md.push(formatPerfBench(result, "###"), "");
