@@ -114,6 +114,18 @@ describe("runExit on the committed fixtures", () => {
     expect(limited).toMatchObject({ code: "EXITWORK_SIM_STEP_LIMIT", steps: 5 });
   });
 
+  it("rejects a program whose segments overlap the harness memory map", () => {
+    const bytes = writeElf({
+      entry: MEMORY_MAP.task,
+      segments: [{ vaddr: MEMORY_MAP.task, bytes: wordsToBytes([0xd65f03c0, 0xd65f03c0]), flags: 5 }],
+      symbols: [
+        { name: "exitwork_el0_svc", value: MEMORY_MAP.task },
+        ...HOOKS.map((name) => ({ name, value: MEMORY_MAP.task + 4 })),
+      ],
+    });
+    expect(loadProgram(bytes, "clash.elf")).toMatchObject({ code: "EXITWORK_RUN_MEMORY_MAP", path: "clash.elf@0x100000" });
+  });
+
   it("reports AAPCS64 violations: a clobbered callee-saved register and a moved sp", () => {
     // mov x19, #1 ; sub sp, sp, #16 ; ret
     const p = loadProgram(handMade([0xd2800033, 0xd10043ff, 0xd65f03c0]), "clobber.elf");

@@ -131,6 +131,22 @@ export function loadProgram(source: Uint8Array | string, name?: string): Program
     if (!at.ok) return at.error;
     intercepts.set(at.value, hook);
   }
+  const harnessRegions: readonly [string, number, number][] = [
+    ["task_struct", MEMORY_MAP.task, TASK.size],
+    ["kernel_stack", MEMORY_MAP.stackBase, MEMORY_MAP.stackSize],
+    ["shadow_call_stack", MEMORY_MAP.shadowCallStack, MEMORY_MAP.shadowCallStackSize],
+  ];
+  for (const seg of image.segments) {
+    for (const [region, base, size] of harnessRegions) {
+      if (seg.vaddr < base + size && base < seg.vaddr + seg.memsz) {
+        return {
+          code: "EXITWORK_RUN_MEMORY_MAP",
+          path: `${label}@0x${seg.vaddr.toString(16)}`,
+          message: `segment overlaps the harness's ${region} at 0x${base.toString(16)}`,
+        };
+      }
+    }
+  }
   const code = image.segments
     .filter((s) => s.executable)
     .map((s) => new Code({ vaddr: s.vaddr, bytes: s.bytes }, intercepts));
