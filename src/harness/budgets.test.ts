@@ -60,3 +60,16 @@ describe("parseBudgets", () => {
     }
   });
 });
+
+describe("seeded regressions", () => {
+  it("are not accepted until someone writes the reason", () => {
+    const seeded: Budgets = {
+      ...base,
+      acceptedRegressions: [{ ...where, maxExtraCycles: 2, reason: "UNREVIEWED: seeded by exitwork golden" }],
+    };
+    expect(judgeCycles(seeded, where, 17, 18)).toMatchObject({
+      ok: false,
+      reason: "accepted_regression_unreviewed",
+    });
+  });
+});

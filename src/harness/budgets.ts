@@ -13,6 +13,9 @@ import { fail } from "../errors.ts";
 
 const cycles = z.number().int().nonnegative();
 
+/** Seeded regressions start with this reason; P3 accepts none of them until a person writes why. */
+export const UNREVIEWED = "UNREVIEWED";
+
 export const acceptedRegressionSchema = z.object({
   core: z.string().min(1),
   /** `<compiler>.<config>`, e.g. "gcc.defconfig". */
@@ -78,7 +81,12 @@ export type BudgetVerdict =
   | { readonly ok: true; readonly accepted?: AcceptedRegression }
   | {
       readonly ok: false;
-      readonly reason: "slower_than_ref" | "over_budget" | "no_budget" | "accepted_regression_exceeded";
+      readonly reason:
+        | "slower_than_ref"
+        | "over_budget"
+        | "no_budget"
+        | "accepted_regression_exceeded"
+        | "accepted_regression_unreviewed";
       readonly message: string;
     };
 
@@ -115,6 +123,13 @@ export function judgeCycles(
       ok: false,
       reason: "slower_than_ref",
       message: `inline takes ${inlineCycles} cycles, ${extra} more than ref (${refCycles})`,
+    };
+  }
+  if (accepted.reason.startsWith(UNREVIEWED)) {
+    return {
+      ok: false,
+      reason: "accepted_regression_unreviewed",
+      message: `inline is ${extra} cycles slower than ref; golden/budgets.json lists it but nobody wrote why (reason "${UNREVIEWED}...")`,
     };
   }
   if (extra > accepted.maxExtraCycles) {

@@ -9,21 +9,24 @@
  * where there is one and the sweep's otherwise.
  */
 import fc from "fast-check";
+import { fail, formatError } from "../errors.ts";
 import type { FixtureInfo } from "../kernel/fixtures.ts";
-import { specGeneric } from "../kernel/spec-generic.ts";
-import { specLegacy } from "../kernel/spec-legacy.ts";
 import type { ExitInput } from "../kernel/state.ts";
 import { EXIT_RELEVANT_SHORT, SYSCALL_WORK_BITS } from "../kernel/work.ts";
+import type { CoreModel } from "../timing/core.ts";
 import { arbExitInput, exhaustiveInputs } from "./arbitraries.ts";
-import { type Budgets, judgeCycles } from "./budgets.ts";
+import { type AcceptedRegression, type Budgets, budgetFor, judgeCycles } from "./budgets.ts";
 import { compareObservations, type Divergence, type Observation } from "./compare.ts";
 import {
   type Build,
+  coreModel,
   groupBuilds,
   type MachineRun,
+  type Mode,
   runSubject,
   type Subject,
   specObservation,
+  timeStream,
   timeSubject,
 } from "./observe.ts";
 import { exitPath, NO_WORK_PATH } from "./paths.ts";
@@ -36,14 +39,13 @@ import {
   type SubjectResult,
 } from "./results.ts";
 
-export type Mode = "steady" | "cold";
-
 /** Random cases P4 may spend hunting one mutant (it stops at the first kill). */
 const MUTANT_HUNT_RUNS = 20_000;
 
 export interface CheckOptions {
   readonly fixtures: readonly FixtureInfo[];
-  readonly core: string;
+  /** Cores P3 times on (P1, P2 and P4 do not depend on a core). */
+  readonly cores: readonly string[];
   readonly mode: Mode;
   readonly seed: number;
   /** Random cases per property after the sweep. */
@@ -71,9 +73,17 @@ export interface Failure {
   readonly subject: string;
   readonly left: Subject | "generic" | "legacy";
   readonly right: Subject | "generic" | "legacy";
+  /** The core of a budget failure. */
+  readonly core?: string;
   readonly found: Found;
   readonly divergence?: Divergence;
-  readonly budget?: { readonly refCycles: number; readonly inlineCycles: number; readonly verdict: string };
+  readonly budget?: {
+    readonly refCycles: number;
+    readonly inlineCycles: number;
+    /** The path's budget in golden/budgets.json, when it has one. */
+    readonly budget: number | null;
+    readonly verdict: string;
+  };
   readonly detail: string;
 }
 
@@ -104,73 +114,118 @@ export function exitBitsOf(input: ExitInput): string[] {
   });
 }
 
-/** One behaviour check: a machine run against a reference observation. */
-type Judge = (
-  input: ExitInput,
-) => { divergence?: Divergence; budget?: Failure["budget"]; detail?: string } | undefined;
+/**
+ * The runs of one input: P1, P2 and P4 look at the same runs of ref and the specification, so
+ * each subject runs once per input.
+ */
+class InputRuns {
+  private readonly runs = new Map<Subject, MachineRun>();
+  private readonly specs = new Map<"generic" | "legacy", Observation>();
+  /** `collect`: keep each run's instruction stream, so P3 times the very runs P1 and P2 compared. */
+  constructor(
+    readonly input: ExitInput,
+    private readonly collect: boolean,
+  ) {}
+  run(subject: Subject, label: string): MachineRun {
+    let r = this.runs.get(subject);
+    if (!r) {
+      r = runSubject(subject, this.input, label, this.collect);
+      this.runs.set(subject, r);
+    }
+    return r;
+  }
+  cycles(subject: Subject, core: CoreModel, mode: Mode): number {
+    const run = this.run(subject, subject.info.variant);
+    if (!run.trace?.insns)
+      return fail("RUN_FAILED", subject.info.id, run.error ? formatError(run.error) : "no stream");
+    return timeStream(subject, run.trace.insns, mode, core).totalCycles;
+  }
+  spec(kind: "generic" | "legacy"): Observation {
+    let o = this.specs.get(kind);
+    if (!o) {
+      o = specObservation(kind, this.input);
+      this.specs.set(kind, o);
+    }
+    return o;
+  }
+}
+
+type Verdict = { divergence?: Divergence; budget?: Failure["budget"]; detail: string };
+type Judge = (runs: InputRuns) => Verdict | undefined;
 
 interface Check {
   readonly property: PropertyId;
   readonly subject: string;
   readonly left: Failure["left"];
   readonly right: Failure["right"];
+  readonly core?: string;
   readonly judge: Judge;
 }
 
-function behaviour(a: Observation, b: Observation): ReturnType<Judge> {
+function behaviour(a: Observation, b: Observation): Verdict | undefined {
   const divergence = compareObservations(a, b);
   return divergence
     ? { divergence, detail: `${divergence.what} (${divergence.rule.split(":")[0]})` }
     : undefined;
 }
 
-/**
- * A memo of machine runs for one input: P1, P2 and P4 look at the same runs of ref and the spec,
- * so each subject runs once per input.
- */
-class InputRuns {
-  private readonly runs = new Map<Subject, MachineRun>();
-  private generic?: Observation;
-  private legacy?: Observation;
-  constructor(readonly input: ExitInput) {}
-  run(subject: Subject, label: string): MachineRun {
-    let r = this.runs.get(subject);
-    if (!r) {
-      r = runSubject(subject, this.input, label);
-      this.runs.set(subject, r);
-    }
-    return r;
-  }
-  spec(kind: "generic" | "legacy"): Observation {
-    if (kind === "generic") {
-      this.generic ??= specObservation("generic", this.input);
-      return this.generic;
-    }
-    this.legacy ??= specObservation("legacy", this.input);
-    return this.legacy;
-  }
+/** What P3 saw of the accepted regressions: the most extra cycles per declared path. */
+type RegressionsSeen = Map<AcceptedRegression, number>;
+
+function budgetCheck(
+  b: Build,
+  core: string,
+  options: CheckOptions,
+  seen: RegressionsSeen,
+): Check | undefined {
+  const { ref, inline } = b;
+  if (!ref || !inline) return undefined;
+  const model = coreModel(core);
+  return {
+    property: "P3",
+    subject: options.cores.length > 1 ? `${core} ${b.name}` : b.name,
+    left: ref,
+    right: inline,
+    core,
+    judge: (runs) => {
+      const path = exitPath(runs.input);
+      const refCycles = runs.cycles(ref, model, options.mode);
+      const inlineCycles = runs.cycles(inline, model, options.mode);
+      const verdict = judgeCycles(options.budgets, { core, build: b.name, path }, refCycles, inlineCycles);
+      if (verdict.ok) {
+        if (verdict.accepted) {
+          seen.set(verdict.accepted, Math.max(seen.get(verdict.accepted) ?? 0, inlineCycles - refCycles));
+        }
+        return undefined;
+      }
+      const budget = budgetFor(options.budgets, core, b.name, path) ?? null;
+      return {
+        budget: { refCycles, inlineCycles, budget, verdict: verdict.message },
+        detail: `path ${path}: ${verdict.message}`,
+      };
+    },
+  };
 }
 
-function buildChecks(builds: readonly Build[], options: CheckOptions, memo: () => InputRuns): Check[] {
-  const checks: Check[] = [];
+function buildChecks(builds: readonly Build[], options: CheckOptions, seen: RegressionsSeen): Check[] {
   const wanted = new Set(options.properties);
+  const checks: Check[] = [];
   for (const b of builds) {
-    if (wanted.has("P1") && b.ref && b.inline) {
-      const ref = b.ref;
-      const inline = b.inline;
+    const { ref, inline, legacy } = b;
+    if (wanted.has("P1") && ref && inline) {
       checks.push({
         property: "P1",
         subject: b.name,
         left: ref,
         right: inline,
-        judge: () => behaviour(memo().run(ref, "ref").obs, memo().run(inline, "inline").obs),
+        judge: (runs) => behaviour(runs.run(ref, "ref").obs, runs.run(inline, "inline").obs),
       });
     }
     if (wanted.has("P2")) {
       for (const [subject, spec] of [
-        [b.ref, "generic"],
-        [b.inline, "generic"],
-        [b.legacy, "legacy"],
+        [ref, "generic"],
+        [inline, "generic"],
+        [legacy, "legacy"],
       ] as const) {
         if (!subject) continue;
         checks.push({
@@ -178,54 +233,34 @@ function buildChecks(builds: readonly Build[], options: CheckOptions, memo: () =
           subject: subject.info.id,
           left: subject,
           right: spec,
-          judge: () => behaviour(memo().run(subject, subject.info.variant).obs, memo().spec(spec)),
+          judge: (runs) => behaviour(runs.run(subject, subject.info.variant).obs, runs.spec(spec)),
         });
       }
     }
-    if (wanted.has("P3") && b.ref && b.inline) {
-      const ref = b.ref;
-      const inline = b.inline;
-      checks.push({
-        property: "P3",
-        subject: b.name,
-        left: ref,
-        right: inline,
-        judge: (input) => {
-          const path = exitPath(input);
-          const refCycles = timeSubject(ref, input, options.core, options.mode).cycles;
-          const inlineCycles = timeSubject(inline, input, options.core, options.mode).cycles;
-          const verdict = judgeCycles(
-            options.budgets,
-            { core: options.core, build: b.name, path },
-            refCycles,
-            inlineCycles,
-          );
-          if (verdict.ok) return undefined;
-          return {
-            budget: { refCycles, inlineCycles, verdict: verdict.message },
-            detail: `path ${path}: ${verdict.message}`,
-          };
-        },
-      });
+    if (wanted.has("P3")) {
+      for (const core of options.cores) {
+        const check = budgetCheck(b, core, options, seen);
+        if (check) checks.push(check);
+      }
+    }
+    if (wanted.has("P4")) {
+      for (const mutant of b.mutants) {
+        checks.push({
+          property: "P4",
+          subject: mutant.info.id,
+          left: ref ?? "generic",
+          right: mutant,
+          judge: (runs) => {
+            const m = runs.run(mutant, "mutant").obs;
+            return (
+              (ref ? behaviour(runs.run(ref, "ref").obs, m) : undefined) ?? behaviour(runs.spec("generic"), m)
+            );
+          },
+        });
+      }
     }
   }
   return checks;
-}
-
-function mutantChecks(builds: readonly Build[], memo: () => InputRuns): Check[] {
-  return builds.flatMap((b) =>
-    b.mutants.map((mutant) => ({
-      property: "P4" as const,
-      subject: mutant.info.id,
-      left: b.ref ?? "generic",
-      right: mutant,
-      judge: (input: ExitInput) => {
-        const m = memo().run(mutant, "mutant").obs;
-        const vsRef = b.ref ? behaviour(memo().run(b.ref, "ref").obs, m) : undefined;
-        return vsRef ?? behaviour(memo().spec("generic"), m);
-      },
-    })),
-  );
 }
 
 interface Tally {
@@ -233,81 +268,82 @@ interface Tally {
   first?: Failure;
 }
 
-function failureOf(check: Check, found: Found, verdict: NonNullable<ReturnType<Judge>>): Failure {
+function failureOf(check: Check, found: Found, verdict: Verdict): Failure {
   return {
     property: check.property,
     subject: check.subject,
     left: check.left,
     right: check.right,
+    ...(check.core ? { core: check.core } : {}),
     found,
     ...(verdict.divergence ? { divergence: verdict.divergence } : {}),
     ...(verdict.budget ? { budget: verdict.budget } : {}),
-    detail: verdict.detail ?? "",
+    detail: verdict.detail,
   };
 }
 
 /** The sweep: every check on every input of this shard, fewest work bits first. */
-function sweep(
-  checks: readonly Check[],
-  inputs: readonly ExitInput[],
-  setInput: (i: ExitInput) => void,
-  progress: (n: number) => void,
-) {
+/** P3 times runs, so it needs their streams; the other properties do not. */
+function needsStreams(checks: readonly Check[]): boolean {
+  return checks.some((c) => c.property === "P3");
+}
+
+function sweep(checks: readonly Check[], inputs: readonly ExitInput[], progress: (n: number) => void) {
   const tallies = new Map<Check, Tally>(checks.map((c) => [c, { cases: 0 }]));
+  const collect = needsStreams(checks);
   inputs.forEach((input, n) => {
-    setInput(input);
+    const runs = new InputRuns(input, collect);
     for (const check of checks) {
       const tally = tallies.get(check)!;
-      // A mutant needs only its first (minimal) kill; the others keep counting every input.
+      // A mutant needs only its first (minimal) kill; every other check counts every input.
       if (check.property === "P4" && tally.first) continue;
       tally.cases++;
       if (tally.first) continue;
-      const verdict = check.judge(input);
-      if (verdict)
-        tally.first = failureOf(
-          check,
-          { source: "sweep", input, runs: n + 1, path: null, shrinks: null },
-          verdict,
-        );
+      const verdict = check.judge(runs);
+      if (verdict) {
+        const found: Found = { source: "sweep", input, runs: n + 1, path: null, shrinks: null };
+        tally.first = failureOf(check, found, verdict);
+      }
     }
     progress(n + 1);
   });
   return tallies;
 }
 
+function failingChecks(checks: readonly Check[], input: ExitInput): { check: Check; verdict: Verdict }[] {
+  const runs = new InputRuns(input, needsStreams(checks));
+  return checks.flatMap((check) => {
+    const verdict = check.judge(runs);
+    return verdict ? [{ check, verdict }] : [];
+  });
+}
+
 /**
- * The random phase for a group of checks: fast-check draws `runs` inputs (this shard evaluates
- * every count-th of them, so the shards' union is the whole run) and shrinks the first failure.
+ * The random phase for one property's checks: fast-check draws `runs` inputs (this shard
+ * evaluates every count-th of them, so the shards' union is the whole run) and shrinks the first
+ * failure on all of them.
  */
 function randomPhase(
   checks: readonly Check[],
   options: CheckOptions,
-  setInput: (i: ExitInput) => void,
-): { cases: number; found?: { input: ExitInput; failures: Failure[] } } {
-  if (checks.length === 0 || options.runs === 0) return { cases: 0 };
+): { cases: number; failures: Failure[] } {
+  if (checks.length === 0 || options.runs === 0) return { cases: 0, failures: [] };
   let drawn = 0;
   let evaluated = 0;
   let shrinking = false;
-  const failing = (input: ExitInput) =>
-    checks.flatMap((check) => {
-      const verdict = check.judge(input);
-      return verdict ? [{ check, verdict }] : [];
-    });
   const result = fc.check(
     fc.property(arbExitInput(), (input) => {
       const k = drawn++;
       if (!shrinking && options.shard && k % options.shard.count !== options.shard.index) return true;
       if (!shrinking) evaluated++;
-      setInput(input);
-      const bad = failing(input);
-      if (bad.length > 0) shrinking = true;
-      return bad.length === 0;
+      const ok = failingChecks(checks, input).length === 0;
+      if (!ok) shrinking = true;
+      return ok;
     }),
     { seed: options.seed, numRuns: options.runs },
   );
-  if (!result.failed || !result.counterexample) return { cases: evaluated };
+  if (!result.failed || !result.counterexample) return { cases: evaluated, failures: [] };
   const [input] = result.counterexample;
-  setInput(input);
   const found: Found = {
     source: "random",
     input,
@@ -317,7 +353,57 @@ function randomPhase(
   };
   return {
     cases: evaluated,
-    found: { input, failures: failing(input).map(({ check, verdict }) => failureOf(check, found, verdict)) },
+    failures: failingChecks(checks, input).map(({ check, verdict }) => failureOf(check, found, verdict)),
+  };
+}
+
+/** fast-check's shrunk kill of a mutant: the smallest input it finds on which the mutant is caught. */
+function huntMutant(check: Check, options: CheckOptions): Failure | undefined {
+  const result = fc.check(
+    fc.property(arbExitInput(), (input) => check.judge(new InputRuns(input, false)) === undefined),
+    { seed: options.seed, numRuns: Math.max(options.runs, MUTANT_HUNT_RUNS) },
+  );
+  if (!result.failed || !result.counterexample) return undefined;
+  const [input] = result.counterexample;
+  const verdict = check.judge(new InputRuns(input, false));
+  if (!verdict) return undefined;
+  const found: Found = {
+    source: "random",
+    input,
+    runs: result.numRuns,
+    path: result.counterexamplePath,
+    shrinks: result.numShrinks,
+  };
+  return failureOf(check, found, verdict);
+}
+
+/**
+ * P4 for one mutant: it must be caught (by P1 against ref or P2 against the specification), and
+ * the shrunk counterexample must need no more work bits than the mutant's source declares. The
+ * count is what is compared, not the names: a slip such as "audit gated on the wrong bit" shows
+ * with any one bit that opens the exit path, and fast-check may shrink to another one than the
+ * declared example.
+ */
+function judgeMutant(
+  check: Check,
+  tally: Tally,
+  options: CheckOptions,
+): { result: SubjectResult; failure?: Failure } {
+  const declared = (check.right as Subject).info.mutant?.bits ?? [];
+  const kill = huntMutant(check, options) ?? tally.first;
+  if (!kill) {
+    const detail = "survived: no input tells it from ref and the specification";
+    return { result: { name: check.subject, status: "fail", cases: tally.cases, detail } };
+  }
+  const needed = exitBitsOf(kill.found.input);
+  const how = `killed (${kill.found.source}) by: ${kill.divergence?.what ?? kill.detail}; work=${needed.join("|") || "0"}`;
+  if (needed.length <= declared.length) {
+    return { result: { name: check.subject, status: "pass", cases: tally.cases, detail: how } };
+  }
+  const detail = `${how}: needs ${needed.length} work bits, the mutant declares ${declared.length} (${declared.join("|") || "none"})`;
+  return {
+    result: { name: check.subject, status: "fail", cases: tally.cases, detail },
+    failure: { ...kill, property: "P4", detail },
   };
 }
 
@@ -328,39 +414,36 @@ function fastPathNotes(
 ): string[] {
   const noWork = inputs.find((i) => exitPath(i) === NO_WORK_PATH);
   if (!noWork) return [];
-  return builds.flatMap((b) => {
-    if (!b.ref || !b.inline) return [];
-    const ref = timeSubject(b.ref, noWork, options.core, options.mode).cycles;
-    const inline = timeSubject(b.inline, noWork, options.core, options.mode).cycles;
-    const delta = inline - ref;
-    return [
-      `no-work fast path, ${b.name}: ref ${ref}, inline ${inline} cycles (${delta > 0 ? "+" : ""}${delta})`,
-    ];
-  });
+  return options.cores.flatMap((core) =>
+    builds.flatMap((b) => {
+      if (!b.ref || !b.inline) return [];
+      const ref = timeSubject(b.ref, noWork, core, options.mode).cycles;
+      const inline = timeSubject(b.inline, noWork, core, options.mode).cycles;
+      const delta = inline - ref;
+      return [
+        `no-work fast path, ${core} ${b.name}: ref ${ref}, inline ${inline} cycles (${delta > 0 ? "+" : ""}${delta})`,
+      ];
+    }),
+  );
 }
 
-function acceptedNotes(options: CheckOptions, builds: readonly Build[]): string[] {
-  const names = new Set(builds.map((b) => b.name));
-  return options.budgets.acceptedRegressions
-    .filter((r) => r.core === options.core && names.has(r.build))
-    .map(
-      (r) => `accepted regression: ${r.build} path ${r.path} up to +${r.maxExtraCycles} cycles: ${r.reason}`,
-    );
+/** One line per accepted regression P3 met, with what it measured; each reason once, numbered. */
+function acceptedNotes(seen: RegressionsSeen): string[] {
+  const reasons: string[] = [];
+  const lines = [...seen.entries()].map(([r, extra]) => {
+    let n = reasons.indexOf(r.reason);
+    if (n < 0) n = reasons.push(r.reason) - 1;
+    return `accepted regression [${n + 1}]: ${r.core} ${r.build} ${r.path}: +${extra} cycles (allowed +${r.maxExtraCycles})`;
+  });
+  return [...lines, ...reasons.map((reason, i) => `[${i + 1}] ${reason}`)];
 }
 
 export function runCheck(options: CheckOptions): CheckRun {
   const builds = groupBuilds(options.fixtures);
-  let current = new InputRuns(exhaustiveInputs().next().value as ExitInput);
-  const memo = () => current;
-  const setInput = (input: ExitInput) => {
-    if (current.input !== input) current = new InputRuns(input);
-  };
-  const checks = [
-    ...buildChecks(builds, options, memo),
-    ...(options.properties.includes("P4") ? mutantChecks(builds, memo) : []),
-  ];
+  const seen: RegressionsSeen = new Map();
+  const checks = buildChecks(builds, options, seen);
   const inputs = sweepInputs(options.shard);
-  const tallies = sweep(checks, inputs, setInput, (n) => options.onProgress?.(n, inputs.length));
+  const tallies = sweep(checks, inputs, (n) => options.onProgress?.(n, inputs.length));
 
   const failures: Failure[] = [];
   const properties: PropertyResult[] = [];
@@ -375,29 +458,29 @@ export function runCheck(options: CheckOptions): CheckRun {
         if (verdict.failure) failures.push(verdict.failure);
       }
     } else {
-      const random = randomPhase(mine, options, setInput);
+      const random = randomPhase(mine, options);
       randomCases = Math.max(randomCases, random.cases);
       for (const check of mine) {
         const tally = tallies.get(check)!;
-        const failure = random.found?.failures.find((f) => f.subject === check.subject) ?? tally.first;
-        subjects.push(judgeSubject(check, tally.cases + random.cases, failure));
+        const failure = random.failures.find((f) => f.subject === check.subject) ?? tally.first;
+        const cases = tally.cases + random.cases;
+        subjects.push(
+          failure
+            ? { name: check.subject, status: "fail", cases, detail: failure.detail }
+            : { name: check.subject, status: "pass", cases },
+        );
         if (failure) failures.push(failure);
       }
     }
-    const notes =
-      id === "P3" ? [...fastPathNotes(builds, options, inputs), ...acceptedNotes(options, builds)] : [];
-    properties.push({
-      id,
-      title: PROPERTY_TITLES[id],
-      status: subjects.length === 0 ? "skip" : subjects.some((s) => s.status === "fail") ? "fail" : "pass",
-      subjects,
-      notes,
-    });
+    const notes = id === "P3" ? [...fastPathNotes(builds, options, inputs), ...acceptedNotes(seen)] : [];
+    const status =
+      subjects.length === 0 ? "skip" : subjects.some((s) => s.status === "fail") ? "fail" : "pass";
+    properties.push({ id, title: PROPERTY_TITLES[id], status, subjects, notes });
   }
   return {
     summary: {
       settings: {
-        core: options.core,
+        core: options.cores.join(", "),
         mode: options.mode,
         seed: options.seed,
         runs: options.runs,
@@ -411,67 +494,5 @@ export function runCheck(options: CheckOptions): CheckRun {
       notChecked: NOT_CHECKED,
     },
     failures,
-  };
-}
-
-function judgeSubject(check: Check, cases: number, failure: Failure | undefined): SubjectResult {
-  if (!failure) return { name: check.subject, status: "pass", cases };
-  return { name: check.subject, status: "fail", cases, detail: failure.detail };
-}
-
-/** fast-check's shrunk kill of a mutant: the smallest input it finds on which the mutant is caught. */
-function shrinkMutant(check: Check, options: CheckOptions): Failure | undefined {
-  const result = fc.check(
-    fc.property(arbExitInput(), (input) => check.judge(input) === undefined),
-    { seed: options.seed, numRuns: Math.max(options.runs, MUTANT_HUNT_RUNS) },
-  );
-  if (!result.failed || !result.counterexample) return undefined;
-  const [input] = result.counterexample;
-  const verdict = check.judge(input);
-  if (!verdict) return undefined;
-  return failureOf(
-    check,
-    {
-      source: "random",
-      input,
-      runs: result.numRuns,
-      path: result.counterexamplePath,
-      shrinks: result.numShrinks,
-    },
-    verdict,
-  );
-}
-
-/**
- * P4 for one mutant: it must be caught (by P1 against ref or P2 against the spec), and the
- * counterexample must need no work bit beyond those the mutant's source declares.
- */
-function judgeMutant(
-  check: Check,
-  tally: Tally,
-  options: CheckOptions,
-): { result: SubjectResult; failure?: Failure } {
-  const mutant = check.right as Subject;
-  const declared = mutant.info.mutant?.bits ?? [];
-  const kill = shrinkMutant(check, options) ?? tally.first;
-  if (!kill) {
-    return {
-      result: {
-        name: check.subject,
-        status: "fail",
-        cases: tally.cases,
-        detail: "survived: no input tells it from ref and the specification",
-      },
-    };
-  }
-  const needed = exitBitsOf(kill.found.input);
-  const extra = needed.filter((b) => !declared.includes(b));
-  const how = `killed (${kill.found.source}) by: ${kill.divergence?.what ?? kill.detail}; work=${needed.join("|") || "0"}`;
-  if (extra.length === 0)
-    return { result: { name: check.subject, status: "pass", cases: tally.cases, detail: how } };
-  const detail = `${how}: needs ${extra.join("|")} beyond the declared ${declared.join("|") || "none"}`;
-  return {
-    result: { name: check.subject, status: "fail", cases: tally.cases, detail },
-    failure: { ...kill, property: "P4", detail },
   };
 }

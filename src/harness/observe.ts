@@ -122,12 +122,19 @@ export function coreModel(name: string): CoreModel {
   return core;
 }
 
+/**
+ * The timing memo's key: every pc and memory address of the stream, as UTF-16 code units (two per
+ * value, so any address below 2^32 fits). Exact, not a hash: two streams share a key only when
+ * they are the same instructions on the same addresses.
+ */
 function streamKey(stream: readonly ExecutedInsn[]): string {
-  let key = "";
+  const units: number[] = [];
   for (const insn of stream) {
-    key += `${insn.pc.toString(36)},`;
-    for (const m of insn.mem) key += `${m.addr.toString(36)};`;
+    units.push(insn.pc & 0xffff, insn.pc >>> 16);
+    for (const m of insn.mem) units.push(m.addr & 0xffff, (m.addr >>> 16) | 0x8000);
   }
+  let key = "";
+  for (let i = 0; i < units.length; i += 4096) key += String.fromCharCode(...units.slice(i, i + 4096));
   return key;
 }
 
@@ -140,9 +147,25 @@ export interface Timed {
 
 const timingCache = new Map<string, TimingResult>();
 
+/** Times a collected stream of `subject` on a core, memoised by the stream (see the file comment). */
+export function timeStream(
+  subject: Subject,
+  stream: readonly ExecutedInsn[],
+  mode: Mode,
+  core: CoreModel,
+): TimingResult {
+  const key = `${core.name}|${mode}|${subject.info.sha256}|${streamKey(stream)}`;
+  let timing = timingCache.get(key);
+  if (!timing) {
+    timing = simulate(core, stream, { mode, frontEnd: true });
+    timingCache.set(key, timing);
+  }
+  return timing;
+}
+
 /**
  * Runs a subject with the instruction stream collected and times it on a core. A run that does not
- * complete cannot be timed: that is a USAGE-independent failure, reported as RUN_FAILED.
+ * complete cannot be timed: that is a RUN_FAILED error.
  */
 export function timeSubject(
   subject: Subject,
@@ -154,11 +177,6 @@ export function timeSubject(
   const trace = runExit(subject.program, input, { collect: true });
   if (isRunError(trace)) return fail("RUN_FAILED", subject.info.id, formatError(trace));
   const stream = trace.insns ?? [];
-  const key = `${core.name}|${mode}|${subject.info.sha256}|${streamKey(stream)}`;
-  let timing = timingCache.get(key);
-  if (!timing) {
-    timing = simulate(core, stream, { mode, frontEnd: true });
-    timingCache.set(key, timing);
-  }
+  const timing = timeStream(subject, stream, mode, core);
   return { cycles: timing.totalCycles, stream, trace, timing };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ExitworkFailure } from "../errors.ts";
+import { inputToJson } from "../kernel/input-json.ts";
 import { defaultInput } from "../kernel/state.ts";
 import {
   COUNTEREXAMPLE_FORMAT,
@@ -10,7 +11,6 @@ import {
   readCounterexample,
   writeCounterexample,
 } from "./counterexample.ts";
-import { inputToJson } from "./input-json.ts";
 
 const report: CounterexampleJson = {
   format: COUNTEREXAMPLE_FORMAT,

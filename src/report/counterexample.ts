@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { fail } from "../errors.ts";
-import { exitInputSchema } from "./input-json.ts";
+import { exitInputSchema } from "../kernel/input-json.ts";
 
 export const COUNTEREXAMPLE_FORMAT = "exitwork-counterexample-1";
 

@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { defaultInput, type ExitInput } from "../kernel/state.ts";
 import { inputFromJson, inputToJson } from "./input-json.ts";
+import { defaultInput, type ExitInput } from "./state.ts";
 
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 const arbInput: fc.Arbitrary<ExitInput> = fc.record({

@@ -3,7 +3,7 @@
  * regression case replays bit for bit (JSON numbers lose precision past 2^53).
  */
 import { z } from "zod";
-import type { ExitInput, TracerAction } from "../kernel/state.ts";
+import type { ExitInput, TracerAction } from "./state.ts";
 
 const u64 = z
   .string()
