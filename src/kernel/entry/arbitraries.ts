@@ -9,7 +9,7 @@
  */
 import fc from "fast-check";
 import type { ExitInput, RegsInput, TracerAction } from "../state.ts";
-import { SYSCALL_WORK_BITS } from "../work.ts";
+import { SYSCALL_WORK_BITS, SYSCALL_WORK_ENTER } from "../work.ts";
 import { NO_SYSCALL } from "./spec.ts";
 import {
   type EntryTracerAction,
@@ -143,7 +143,8 @@ const SWEEP_EXIT_TRACERS: readonly TracerAction[] = [
  * USER_DISPATCH is set, five entry-tracer actions when TRACE or EMU is, three seccomp verdicts
  * with SECCOMP, three tracepoint probes with TRACEPOINT. The task flags (audit context, compat,
  * on_dispatch at entry, the exit tracer, a user-issued syscall(-1)) rotate with the case number
- * instead of multiplying, so every word sees several of them and the sweep stays near 8k cases.
+ * instead of multiplying, so every word sees several of them and the sweep stays near 8k cases;
+ * the two words without entry work (0, EXIT_TRAP) run both getppid and a user-issued syscall(-1).
  * The word at exit equals the word at entry.
  */
 export function* syscallSweep(): Generator<SyscallInput> {
@@ -156,28 +157,32 @@ export function* syscallSweep(): Generator<SyscallInput> {
     const tracers = has("TRACE") || has("EMU") ? SWEEP_ENTRY_TRACERS : SWEEP_ENTRY_TRACERS.slice(0, 1);
     const verdicts = has("SECCOMP") ? SWEEP_SECCOMP : SWEEP_SECCOMP.slice(0, 1);
     const probes = has("TRACEPOINT") ? SWEEP_TRACEPOINT : SWEEP_TRACEPOINT.slice(0, 1);
-    for (const sud of suds)
-      for (const entryTracer of tracers)
-        for (const seccomp of verdicts)
-          for (const tracepointNr of probes) {
-            const k = n++;
-            yield {
-              work,
-              workAtEntry: work,
-              tifFlags: 0n,
-              tifFlagsAtEntry: 0n,
-              onDispatch: ((k >> 2) & 1) === 1,
-              auditContext: (k & 1) === 0,
-              compat: ((k >> 1) & 1) === 1,
-              regs: { ...SWEEP_REGS, syscallno: k % 7 === 3 ? NO_SYSCALL : SWEEP_REGS.syscallno },
-              tracer: SWEEP_EXIT_TRACERS[(k >> 3) & 1]!,
-              debugRseq: false,
-              args: SWEEP_ARGS,
-              sud,
-              entryTracer,
-              seccomp,
-              tracepointNr,
-            };
-          }
+    // A word without entry work gives one case per task; syscall(-1) must meet it too.
+    const enterWork = (work & SYSCALL_WORK_ENTER) !== 0n;
+    const numbers = enterWork ? [null] : [SWEEP_REGS.syscallno, NO_SYSCALL];
+    for (const nr of numbers)
+      for (const sud of suds)
+        for (const entryTracer of tracers)
+          for (const seccomp of verdicts)
+            for (const tracepointNr of probes) {
+              const k = n++;
+              yield {
+                work,
+                workAtEntry: work,
+                tifFlags: 0n,
+                tifFlagsAtEntry: 0n,
+                onDispatch: ((k >> 2) & 1) === 1,
+                auditContext: (k & 1) === 0,
+                compat: ((k >> 1) & 1) === 1,
+                regs: { ...SWEEP_REGS, syscallno: nr ?? (k % 7 === 3 ? NO_SYSCALL : SWEEP_REGS.syscallno) },
+                tracer: SWEEP_EXIT_TRACERS[(k >> 3) & 1]!,
+                debugRseq: false,
+                args: SWEEP_ARGS,
+                sud,
+                entryTracer,
+                seccomp,
+                tracepointNr,
+              };
+            }
   }
 }

@@ -170,7 +170,7 @@ function syscall_trace_enter(run: EntryRun): number {
  *
  * With entry work, a user-issued syscall(-1) gets x0 = -ENOSYS first (a tracer's skip must not
  * leave the argument as the return value); a NO_SYSCALL from syscall_trace_enter() skips the body,
- * but never the exit work. The body stores its return value (lower 32 bits for compat tasks) and
+ * but never the exit work. Without entry work a syscall(-1) goes to the body (do_ni_syscall). The body stores its return value (lower 32 bits for compat tasks) and
  * leaves `input.work` in thread_info; a skipped one leaves `workAtEntry`.
  * Return: entry effects, then syscall_body or syscall_skipped, then specGeneric()'s exit effects,
  * and the final pt_regs / on_dispatch.
@@ -191,11 +191,12 @@ export function specSyscall(input: SyscallInput): SyscallOutcome {
     effects: [],
   };
   let scno = r.syscallno;
+  let bodyRuns = true;
   if (run.d.enterWork) {
     if (scno === NO_SYSCALL) syscall_set_return_value(run, BigInt(-ENOSYS));
     scno = syscall_trace_enter(run);
+    bodyRuns = scno !== NO_SYSCALL;
   }
-  const bodyRuns = scno !== NO_SYSCALL;
   if (bodyRuns) {
     run.effects.push({ kind: "syscall_body", nr: scno });
     syscall_set_return_value(run, input.regs.x0);
