@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
+import { defaultInput } from "../kernel/state.ts";
+import { SYSCALL_WORK_SYSCALL_AUDIT, SYSCALL_WORK_SYSCALL_TRACE } from "../kernel/work.ts";
 import { benchCommand, whyHotText } from "./upstream.ts";
 
 describe("whyHotText", () => {
@@ -9,6 +11,19 @@ describe("whyHotText", () => {
     expect(text).toMatch(
       /SYSCALL_WORK_SYSCALL_AUDIT \(bit 4, .*\): opens ENTER\+EXIT, alone keeps ENTER\+EXIT open; \+\d+ \/ \+\d+ cycles/,
     );
+  });
+
+  it("takes the input `explain --why-hot` builds, with its mode", () => {
+    const input = defaultInput({
+      work: SYSCALL_WORK_SYSCALL_AUDIT | SYSCALL_WORK_SYSCALL_TRACE,
+      auditContext: true,
+    });
+    const text = whyHotText({ input, core: "cortex-a72", mode: "cold" });
+    expect(text).toMatch(
+      /^why hot: work=TRACE\|AUDIT \(0x14\) audit_context=1 .*core cortex-a72, build gcc.defconfig, cold state\n/,
+    );
+    expect(text).toMatch(/SYSCALL_WORK_EXIT: OPEN on every syscall .*opened by TRACE, AUDIT\n/);
+    expect(text).toMatch(/SYSCALL_WORK_SYSCALL_TRACE \(bit 2, .*\): opens ENTER\+EXIT; /);
   });
 
   it("says the fast path runs when no bit is set", () => {

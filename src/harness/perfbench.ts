@@ -29,7 +29,7 @@ import { SYSCALL_WORK_SYSCALL_AUDIT } from "../kernel/work.ts";
 import { attributeCycles } from "../timing/attribute.ts";
 import { simulate } from "../timing/pipeline.ts";
 import { detailRun, type EffectCycles } from "./detail.ts";
-import { coreModel, subjectOf, timeSubject } from "./observe.ts";
+import { coreModel, type Mode, subjectOf, timeSubject } from "./observe.ts";
 import { isRunError, MEMORY_MAP, type Program, PT_REGS_ADDR } from "./run.ts";
 import { loadSyscallProgram, runSyscall } from "./run-syscall.ts";
 
@@ -321,11 +321,11 @@ function svcProgram(info: FixtureInfo): Program {
 }
 
 /** A whole-syscall run: the same timing and attribution detailRun applies to an exit-only run. */
-function runSvcVariant(info: FixtureInfo, input: SyscallInput, core: string): VariantRun {
+function runSvcVariant(info: FixtureInfo, input: SyscallInput, core: string, mode: Mode): VariantRun {
   const trace = runSyscall(svcProgram(info), input, { collect: true });
   if (isRunError(trace)) return fail("RUN_FAILED", info.id, formatError(trace));
   const stream = trace.insns ?? [];
-  const timing = simulate(coreModel(core), stream, { mode: "steady", frontEnd: true });
+  const timing = simulate(coreModel(core), stream, { mode, frontEnd: true });
   const perEffect = attributeCycles(timing, trace.effectIndex).map((share) => ({
     effect: share.effect === "return" ? "return" : formatSyscallEffect(trace.effects[share.effect]!),
     cycles: share.cycles,
@@ -343,15 +343,21 @@ function runSvcVariant(info: FixtureInfo, input: SyscallInput, core: string): Va
 }
 
 /**
- * Runs one variant on `input` in steady state and explains its cycles. Exit-only variants see
- * the ExitInput part of `input`.
+ * Runs one variant on `input` (steady state unless told) and explains its cycles. Exit-only
+ * variants see the ExitInput part of `input`.
  */
-export function runVariant(variant: string, build: string, input: SyscallInput, core: string): VariantRun {
+export function runVariant(
+  variant: string,
+  build: string,
+  input: SyscallInput,
+  core: string,
+  mode: Mode = "steady",
+): VariantRun {
   const info = variantFixture(variant, build);
-  if (isSvcVariant(variant)) return runSvcVariant(info, input, core);
+  if (isSvcVariant(variant)) return runSvcVariant(info, input, core, mode);
   const subject = subjectOf(info);
-  const timed = timeSubject(subject, input, core, "steady");
-  const detail = detailRun(subject, input, variant, { core, mode: "steady" });
+  const timed = timeSubject(subject, input, core, mode);
+  const detail = detailRun(subject, input, variant, { core, mode });
   return {
     variant,
     fixtureId: info.id,

@@ -8,6 +8,8 @@
  * invoked?"): under audit=1 it is SYSCALL_WORK_SYSCALL_AUDIT, set by audit_alloc() at fork.
  */
 import { fail } from "../errors.ts";
+import { defaultSyscallInput, type SyscallInput } from "../kernel/entry/types.ts";
+import type { ExitInput } from "../kernel/state.ts";
 import {
   parseWorkNames,
   SYSCALL_WORK_BITS,
@@ -15,18 +17,29 @@ import {
   SYSCALL_WORK_EXIT,
   type SyscallWorkBit,
 } from "../kernel/work.ts";
+import type { Mode } from "./observe.ts";
 import { type BenchState, benchInput, DEFAULT_BUILD, runVariant } from "./perfbench.ts";
 
-export interface WhyHotOptions {
+/** A thread state by its fields (getppid() returning a small pid, as perf bench). */
+export interface WhyHotState {
   /** The work word, or names as `--work` takes them (`AUDIT,TRACE`; `none` for 0). */
   readonly work: bigint | string;
   readonly auditContext: boolean;
   readonly onDispatch?: boolean;
   readonly compat?: boolean;
+}
+
+/**
+ * The thread state, either by its fields or as a whole input (`exitwork explain --why-hot`
+ * passes the ExitInput its options describe; nothing is decided at entry), on a core.
+ */
+export type WhyHotOptions = (WhyHotState | { readonly input: ExitInput }) & {
   readonly core: string;
   /** `<compiler>.<config>`, default gcc.defconfig. */
   readonly build?: string;
-}
+  /** Default steady, as perf bench's loop. */
+  readonly mode?: Mode;
+};
 
 /**
  * The whole-syscall layouts a bit's cost is measured on: `ref` is svc-ref (v6.18, entry and exit
@@ -55,6 +68,7 @@ export interface WhyHot {
   readonly state: BenchState & { readonly onDispatch: boolean; readonly compat: boolean };
   readonly core: string;
   readonly build: string;
+  readonly mode: Mode;
   readonly enterGate: boolean;
   readonly exitGate: boolean;
   /** Cycles of the whole syscall in this state, per layout. */
@@ -79,16 +93,25 @@ function bitInfo(bit: number): Pick<BitCost, "name" | "short" | "setBy"> {
   return { name: `bit${bit}`, short: `bit${bit}`, setBy: "nothing (no SYSCALL_WORK bit)" };
 }
 
+function syscallInputOf(options: WhyHotOptions): SyscallInput {
+  if ("input" in options) return defaultSyscallInput(options.input);
+  return {
+    ...benchInput({ work: workOf(options.work), auditContext: options.auditContext }),
+    onDispatch: options.onDispatch ?? false,
+    compat: options.compat ?? false,
+  };
+}
+
 export function whyHot(options: WhyHotOptions): WhyHot {
-  const work = workOf(options.work);
+  const base = syscallInputOf(options);
+  const work = base.work;
   const build = options.build ?? DEFAULT_BUILD;
-  const onDispatch = options.onDispatch ?? false;
-  const compat = options.compat ?? false;
+  const mode = options.mode ?? "steady";
   const cyclesOf = (w: bigint) => {
-    const input = { ...benchInput({ work: w, auditContext: options.auditContext }), onDispatch, compat };
+    const input = { ...base, work: w, workAtEntry: w };
     return {
-      ref: runVariant(WHY_HOT_VARIANTS.ref, build, input, options.core).cycles,
-      inline: runVariant(WHY_HOT_VARIANTS.inline, build, input, options.core).cycles,
+      ref: runVariant(WHY_HOT_VARIANTS.ref, build, input, options.core, mode).cycles,
+      inline: runVariant(WHY_HOT_VARIANTS.inline, build, input, options.core, mode).cycles,
     };
   };
   const total = cyclesOf(work);
@@ -112,9 +135,10 @@ export function whyHot(options: WhyHotOptions): WhyHot {
   }
   return {
     work,
-    state: { work, auditContext: options.auditContext, onDispatch, compat },
+    state: { work, auditContext: base.auditContext, onDispatch: base.onDispatch, compat: base.compat },
     core: options.core,
     build,
+    mode,
     enterGate: (work & SYSCALL_WORK_ENTER) !== 0n,
     exitGate: (work & SYSCALL_WORK_EXIT) !== 0n,
     total,

@@ -180,7 +180,7 @@ export function formatWhyHot(w: WhyHot): string {
       ? `  ${name}: OPEN on every syscall (${what} runs), opened by ${names.join(", ")}`
       : `  ${name}: closed (${what} is skipped)`;
   const lines = [
-    `why hot: work=${formatWork(w.work)} (${hex(w.work)}) audit_context=${s.auditContext ? 1 : 0} on_dispatch=${s.onDispatch ? 1 : 0} compat=${s.compat ? 1 : 0}; core ${w.core}, build ${w.build}, steady state`,
+    `why hot: work=${formatWork(w.work)} (${hex(w.work)}) audit_context=${s.auditContext ? 1 : 0} on_dispatch=${s.onDispatch ? 1 : 0} compat=${s.compat ? 1 : 0}; core ${w.core}, build ${w.build}, ${w.mode} state`,
     "gates (include/linux/entry-common.h, v7.0):",
     gate("SYSCALL_WORK_ENTER", w.enterGate, openers(SYSCALL_WORK_ENTER), "syscall_trace_enter()"),
     gate("SYSCALL_WORK_EXIT", w.exitGate, openers(SYSCALL_WORK_EXIT), "syscall_exit_work()"),
