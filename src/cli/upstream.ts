@@ -2,6 +2,7 @@
  * `exitwork bench --perf-bench`, `exitwork report` and the text of `exitwork explain --why-hot`:
  * option parsing and printing only; the model is harness/perfbench.ts and harness/whyhot.ts.
  */
+import { fileURLToPath } from "node:url";
 import { fail } from "../errors.ts";
 import {
   AUDIT_BOOT,
@@ -18,7 +19,8 @@ import { formatPerfBench, formatWhyHot, writeUpstreamReport } from "../report/up
 import { cores } from "../timing/cores/index.ts";
 import { type Command, flag, type OptionValues, str } from "./command.ts";
 
-export const DEFAULT_REPORT_DIR = "reports/upstream";
+/** reports/upstream/ of this package, wherever exitwork runs from. */
+export const DEFAULT_REPORT_DIR = fileURLToPath(new URL("../../reports/upstream/", import.meta.url));
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -107,12 +109,12 @@ export const reportCommand: Command = {
   summary: "write the upstream-questions report (Markdown with SVG charts)",
   help: `exitwork report [--out DIR]
 
-Writes DIR/upstream.md and its SVG charts (default DIR: ${DEFAULT_REPORT_DIR}): cycles per exit path
+Writes DIR/upstream.md and its SVG charts (default DIR: reports/upstream/ of the package): cycles per exit path
 for ref vs inline per core, the perf-bench tables per core under audit=1 and on the fast path, and
 why the exit work runs on every syscall under audit=1. The same tree gives the same bytes.
 
 options:
-  --out DIR                output directory (default ${DEFAULT_REPORT_DIR})
+  --out DIR                output directory (default reports/upstream/)
   --build B                fixtures <compiler>.<config> (default ${DEFAULT_BUILD})
 `,
   options: {
