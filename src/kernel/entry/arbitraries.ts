@@ -141,48 +141,48 @@ const SWEEP_EXIT_TRACERS: readonly TracerAction[] = [
  *
  * Per word, the product of the outcomes that matter for it: the three SUD verdicts when
  * USER_DISPATCH is set, five entry-tracer actions when TRACE or EMU is, three seccomp verdicts
- * with SECCOMP, three tracepoint probes with TRACEPOINT. The task flags (audit context, compat,
- * on_dispatch at entry, the exit tracer, a user-issued syscall(-1)) rotate with the case number
- * instead of multiplying, so every word sees several of them and the sweep stays near 8k cases;
- * the two words without entry work (0, EXIT_TRAP) run both getppid and a user-issued syscall(-1).
+ * with SECCOMP, three tracepoint probes with TRACEPOINT; repeated up to four cases, so that each
+ * word meets every audit-context x compat pair. The other task flags (on_dispatch at entry, the
+ * exit tracer, a user-issued syscall(-1)) rotate with the case number instead of multiplying,
+ * which keeps the sweep near 8k cases; the two words without entry work (0, EXIT_TRAP) run both
+ * getppid and syscall(-1) in every case.
  * The word at exit equals the word at entry.
  */
 export function* syscallSweep(): Generator<SyscallInput> {
-  let n = 0;
   for (let w = 0; w < 256; w++) {
     const work = BigInt(w);
     const has = (short: string) =>
       (work & (1n << BigInt(SYSCALL_WORK_BITS.find((b) => b.short === short)!.bit))) !== 0n;
-    const suds = has("USER_DISPATCH") ? SWEEP_SUD : SWEEP_SUD.slice(0, 1);
-    const tracers = has("TRACE") || has("EMU") ? SWEEP_ENTRY_TRACERS : SWEEP_ENTRY_TRACERS.slice(0, 1);
-    const verdicts = has("SECCOMP") ? SWEEP_SECCOMP : SWEEP_SECCOMP.slice(0, 1);
-    const probes = has("TRACEPOINT") ? SWEEP_TRACEPOINT : SWEEP_TRACEPOINT.slice(0, 1);
-    // A word without entry work gives one case per task; syscall(-1) must meet it too.
-    const enterWork = (work & SYSCALL_WORK_ENTER) !== 0n;
-    const numbers = enterWork ? [null] : [SWEEP_REGS.syscallno, NO_SYSCALL];
-    for (const nr of numbers)
-      for (const sud of suds)
-        for (const entryTracer of tracers)
-          for (const seccomp of verdicts)
-            for (const tracepointNr of probes) {
-              const k = n++;
-              yield {
-                work,
-                workAtEntry: work,
-                tifFlags: 0n,
-                tifFlagsAtEntry: 0n,
-                onDispatch: ((k >> 2) & 1) === 1,
-                auditContext: (k & 1) === 0,
-                compat: ((k >> 1) & 1) === 1,
-                regs: { ...SWEEP_REGS, syscallno: nr ?? (k % 7 === 3 ? NO_SYSCALL : SWEEP_REGS.syscallno) },
-                tracer: SWEEP_EXIT_TRACERS[(k >> 3) & 1]!,
-                debugRseq: false,
-                args: SWEEP_ARGS,
-                sud,
-                entryTracer,
-                seccomp,
-                tracepointNr,
-              };
-            }
+    // A word without entry work must meet a user-issued syscall(-1) as well as getppid.
+    const numbers = (work & SYSCALL_WORK_ENTER) !== 0n ? [null] : [SWEEP_REGS.syscallno, NO_SYSCALL];
+    const cases: Omit<SyscallInput, keyof ExitInput | "args">[] = [];
+    for (const sud of has("USER_DISPATCH") ? SWEEP_SUD : SWEEP_SUD.slice(0, 1))
+      for (const entryTracer of has("TRACE") || has("EMU")
+        ? SWEEP_ENTRY_TRACERS
+        : SWEEP_ENTRY_TRACERS.slice(0, 1))
+        for (const seccomp of has("SECCOMP") ? SWEEP_SECCOMP : SWEEP_SECCOMP.slice(0, 1))
+          for (const tracepointNr of has("TRACEPOINT") ? SWEEP_TRACEPOINT : SWEEP_TRACEPOINT.slice(0, 1))
+            cases.push({ sud, entryTracer, seccomp, tracepointNr });
+    // At least four cases per word, so that each meets every audit-context x compat pair.
+    const count = Math.max(4, cases.length) * numbers.length;
+    for (let j = 0; j < count; j++) {
+      const c = Math.floor(j / numbers.length);
+      const rot = c + w;
+      const nr = numbers[j % numbers.length] ?? (rot % 7 === 3 ? NO_SYSCALL : SWEEP_REGS.syscallno);
+      yield {
+        work,
+        workAtEntry: work,
+        tifFlags: 0n,
+        tifFlagsAtEntry: 0n,
+        onDispatch: ((rot >> 2) & 1) === 1,
+        auditContext: (c & 1) === 0,
+        compat: ((c >> 1) & 1) === 1,
+        regs: { ...SWEEP_REGS, syscallno: nr },
+        tracer: SWEEP_EXIT_TRACERS[(rot >> 3) & 1]!,
+        debugRseq: false,
+        args: SWEEP_ARGS,
+        ...cases[c % cases.length]!,
+      };
+    }
   }
 }
