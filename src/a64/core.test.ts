@@ -53,7 +53,7 @@ describe("step loop", () => {
       nextPc: BASE + 4,
     });
     expect(seen[1]).toMatchObject({
-      reads: [1, 1],
+      reads: [1],
       writes: [],
       mem: [{ addr: DATA + 8, size: 8, store: true }],
     });

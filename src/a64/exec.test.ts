@@ -82,8 +82,7 @@ function randomBody(seed: number, poolAddr: number): number[] {
     if (!decoded.ok) continue;
     if (decoded.writes.some((r) => r === BASE_REG || r === INDEX_REG)) continue;
     // LDP with Rt == Rt2 is CONSTRAINED UNPREDICTABLE (Arm ARM C6.2 LDP): the value is UNKNOWN.
-    if (decoded.writes.length === 2 && decoded.writes[0] === decoded.writes[1] && /^LDP/.test(decoded.name))
-      continue;
+    if (/^LDP/.test(decoded.name) && decoded.fields.Rt === decoded.fields.Rt2) continue;
     words.push(word);
   }
   return words;

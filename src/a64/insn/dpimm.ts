@@ -2,8 +2,8 @@
  * Data processing - immediate (Arm ARM C4.1.92): PC-relative addressing, add/subtract, logical,
  * move wide, bitfield and extract.
  */
-import { bfxPreferred, decodeBitMasks, signExtend } from "../bits.ts";
-import { addWithCarry, ids, logicalFlags, NZCV, readZr, trunc, zrId } from "./alu.ts";
+import { addWithCarry, bfxPreferred, decodeBitMasks, logicalFlags, signExtend, trunc } from "../bits.ts";
+import { ids, NZCV, readZr, zrId } from "./alu.ts";
 import { hex, insn, reg } from "./format.ts";
 import type { Fields, Rejection, Semantics } from "./types.ts";
 

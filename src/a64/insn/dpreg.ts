@@ -2,19 +2,8 @@
  * Data processing - register (Arm ARM C4.1.95): logical and add/subtract with shifted or extended
  * register, with carry, conditional compare and select, 1- and 2-source, 3-source multiply.
  */
-import { conditionHolds } from "../bits.ts";
-import {
-  addWithCarry,
-  extendReg,
-  ids,
-  logicalFlags,
-  MASK32,
-  NZCV,
-  readZr,
-  shiftReg,
-  trunc,
-  zrId,
-} from "./alu.ts";
+import { addWithCarry, conditionHolds, extendReg, logicalFlags, MASK32, shiftReg, trunc } from "../bits.ts";
+import { ids, NZCV, readZr, zrId } from "./alu.ts";
 import { condComment, condName, EXTEND_NAMES, hex, insn, reg, SHIFT_NAMES } from "./format.ts";
 import type { Fields, Rejection, Semantics } from "./types.ts";
 

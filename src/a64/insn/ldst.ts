@@ -2,9 +2,9 @@
  * Loads and stores (Arm ARM C4.1.94): register with unsigned immediate, unscaled, pre/post-index
  * and register offsets, pairs, literals, load-acquire / store-release.
  */
-import { signExtend } from "../bits.ts";
+import { extendReg, signExtend } from "../bits.ts";
 import type { Machine } from "../machine.ts";
-import { extendReg, ids, readZr, zrId } from "./alu.ts";
+import { ids, readZr, zrId } from "./alu.ts";
 import { EXTEND_NAMES, insn, reg } from "./format.ts";
 import type { Built, Fields, Rejection, Semantics } from "./types.ts";
 
