@@ -13,6 +13,7 @@ import {
   DEFAULT_GHZ,
   differencePp,
   isAuditBoot,
+  mnemonicCounts,
   PATCHES,
   perfBench,
   QUIET_THREAD,
@@ -117,6 +118,8 @@ describe("instruction classes", () => {
     expect(of("call/ret")).toEqual({ category: "call/ret", instructions: 2, cycles: 3 });
     expect(of("compute")).toEqual({ category: "compute", instructions: 1, cycles: 4 });
     expect(rows.reduce((s, r) => s + r.cycles, 0)).toBe(8);
+    expect(mnemonicCounts(stream)).toEqual({ bl: 1, mov: 1, paciasp: 1, ret: 1 });
+    expect(Object.keys(mnemonicCounts([...stream].reverse()))).toEqual(["bl", "mov", "paciasp", "ret"]);
   });
 });
 
@@ -127,6 +130,7 @@ describe("perfBench on the committed fixtures", () => {
     expect(run.categories.reduce((s, c) => s + c.instructions, 0)).toBe(run.instructions);
     expect(run.perEffect.reduce((s, e) => s + e.cycles, 0)).toBe(run.cycles);
     expect(run.effects).toEqual(["audit_exit success=1 code=1234"]);
+    expect(Object.values(run.mnemonics).reduce((s, n) => s + n, 0)).toBe(run.instructions);
   });
 
   it("models the whole syscall by default: v9 inlines the exit work, v10 both; effects unchanged", () => {

@@ -265,6 +265,16 @@ export function cyclesByCategory(
   }));
 }
 
+/** How often each mnemonic (objdump's spelling) executed, keys sorted. */
+export function mnemonicCounts(insns: readonly ExecutedInsn[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const insn of insns) {
+    const mnemonic = disassemble(insn.word, insn.pc).split("\t")[0]!;
+    counts.set(mnemonic, (counts.get(mnemonic) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** One variant run on the core: the numbers and the evidence behind them. */
 export interface VariantRun {
   readonly variant: string;
@@ -275,6 +285,8 @@ export interface VariantRun {
   readonly effects: readonly string[];
   readonly perEffect: readonly EffectCycles[];
   readonly categories: readonly CategoryCycles[];
+  /** Executed instructions per mnemonic, mnemonics in alphabetical order. */
+  readonly mnemonics: Readonly<Record<string, number>>;
 }
 
 export function parseBuild(build: string): { compiler: FixtureCompiler; config: FixtureConfig } {
@@ -339,6 +351,7 @@ function runSvcVariant(info: FixtureInfo, input: SyscallInput, core: string, mod
     effects: trace.effects.map(formatSyscallEffect),
     perEffect,
     categories: cyclesByCategory(stream, timing.retire),
+    mnemonics: mnemonicCounts(stream),
   };
 }
 
@@ -367,6 +380,7 @@ export function runVariant(
     effects: timed.trace.effects.map(formatSyscallEffect),
     perEffect: detail.perEffect,
     categories: cyclesByCategory(timed.stream, timed.timing.retire),
+    mnemonics: mnemonicCounts(timed.stream),
   };
 }
 

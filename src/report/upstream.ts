@@ -111,10 +111,18 @@ export function gainLines(before: VariantRun, after: VariantRun): string[] {
       `  ${r.category.padEnd(26)} ${String(r.b.instructions).padStart(3)} insns ${String(r.b.cycles).padStart(3)} cycles -> ${String(r.a.instructions).padStart(3)} insns ${String(r.a.cycles).padStart(3)} cycles  (${signed(r.delta)})`,
   );
   const effects = (run: VariantRun) => run.perEffect.map((e) => `${e.effect}: ${e.cycles}`).join(", ");
+  const mnemonics = [...new Set([...Object.keys(before.mnemonics), ...Object.keys(after.mnemonics)])]
+    .sort()
+    .flatMap((m) => {
+      const b = before.mnemonics[m] ?? 0;
+      const a = after.mnemonics[m] ?? 0;
+      return a === b ? [] : [`${m} ${b}->${a}`];
+    });
   return [
     `  cycles by instruction class (each instruction charged the cycles it moved retirement), ${before.variant} -> ${after.variant}:`,
     ...lines,
     `  ${"total".padEnd(26)} ${String(before.instructions).padStart(3)} insns ${String(before.cycles).padStart(3)} cycles -> ${String(after.instructions).padStart(3)} insns ${String(after.cycles).padStart(3)} cycles  (${signed(after.cycles - before.cycles)})`,
+    `  executed instructions that changed in number: ${mnemonics.length > 0 ? mnemonics.join(", ") : "none"}`,
     `  cycles per effect (up to and including each effect, as detailRun splits them): ${before.variant}: ${effects(before)}; ${after.variant}: ${effects(after)}`,
   ];
 }
