@@ -9,10 +9,6 @@ export function reg(n: number, sf: number, r31: "sp" | "zr"): string {
   return `${sf ? "x" : "w"}${n}`;
 }
 
-export function xreg(n: number, r31: "sp" | "zr"): string {
-  return reg(n, 1, r31);
-}
-
 export function hex(value: number | bigint): string {
   return `0x${value.toString(16)}`;
 }
@@ -71,8 +67,3 @@ export function insn(mnemonic: string, operands?: string, comment?: string): str
 
 export const SHIFT_NAMES = ["lsl", "lsr", "asr", "ror"] as const;
 export const EXTEND_NAMES = ["uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx"] as const;
-
-/** Signed decimal immediate as objdump prints offsets: `#-16`. */
-export function simm(value: number): string {
-  return `#${value}`;
-}

@@ -48,6 +48,7 @@ function loader(size: number, signed: boolean, is64: number): (m: Machine, addr:
 
 type Form = "uoff" | "pre" | "post" | "unscaled";
 
+/** Addresses are numbers: the memory map lives far below 2^53, so any larger address is unmapped anyway. */
 function toAddr(value: bigint): number {
   return Number(value);
 }
