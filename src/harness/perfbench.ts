@@ -227,7 +227,7 @@ export function categorize(insn: ExecutedInsn): InsnCategory {
   if (insn.mem.length > 0)
     return insn.mem.every((m) => inFrameMemory(m.addr)) ? "frame save/restore" : "kernel data loads/stores";
   if (insn.name === "MRS") return "kernel data loads/stores";
-  // `mov x29, sp` sets up the frame record (AAPCS64 §6.4.6 frame chain).
+  // `mov x29, sp` points the frame pointer at the new frame record (AAPCS64, "The Frame Pointer").
   if (insn.writes.includes(29) && insn.reads.includes(REG_SP)) return "frame save/restore";
   if (/^mov\t[xw]\d+, [xw](\d+|zr)$/.test(disassemble(insn.word, insn.pc))) return "register moves";
   return "compute";

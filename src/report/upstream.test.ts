@@ -3,13 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ALL_PATHS, exitPath } from "../harness/paths.ts";
-import { benchTable } from "../harness/perfbench.ts";
+import { benchTable, INSN_CATEGORIES, type InsnCategory, type VariantRun } from "../harness/perfbench.ts";
 import { listFixtures } from "../kernel/fixtures.ts";
 import { SYSCALL_WORK_SYSCALL_AUDIT } from "../kernel/work.ts";
 import {
   formatBenchTable,
   formatChange,
   formatPp,
+  gainLines,
   groupThousands,
   mdTable,
   pathInputs,
@@ -36,6 +37,52 @@ describe("the seed's table", () => {
     expect(formatPp(-0.36)).toBe("-0.4 pp");
     expect(groupThousands(4604225.4)).toBe("4,604,225");
     expect(groupThousands(999)).toBe("999");
+  });
+});
+
+function run(
+  variant: string,
+  cycles: Partial<Record<InsnCategory, number>>,
+  mnemonics: Record<string, number>,
+): VariantRun {
+  const categories = INSN_CATEGORIES.map((category) => ({
+    category,
+    instructions: cycles[category] === undefined ? 0 : 1,
+    cycles: cycles[category] ?? 0,
+  }));
+  return {
+    variant,
+    fixtureId: `${variant}.gcc.defconfig`,
+    sha256: "0".repeat(64),
+    cycles: categories.reduce((s, c) => s + c.cycles, 0),
+    instructions: categories.reduce((s, c) => s + c.instructions, 0),
+    effects: [],
+    perEffect: [{ effect: "return", cycles: categories.reduce((s, c) => s + c.cycles, 0) }],
+    categories,
+    mnemonics,
+  };
+}
+
+describe("gainLines", () => {
+  it("names the classes that got cheaper first, and the instructions that went away", () => {
+    const before = run(
+      "svc-ref",
+      { "call/ret": 4, "frame save/restore": 15, compute: 10 },
+      { bl: 5, mov: 18, ret: 6 },
+    );
+    const after = run(
+      "svc-inline",
+      { "call/ret": 3, "frame save/restore": 9, compute: 11 },
+      { bl: 3, mov: 18, ret: 4 },
+    );
+    const lines = gainLines(before, after);
+    expect(lines[0]).toBe(
+      "  in short: frame save/restore -6, call/ret -1, compute +1 (cycles, svc-ref -> svc-inline)",
+    );
+    expect(lines).toContain("  executed instructions that changed in number: bl 5->3, ret 6->4");
+    expect(
+      lines.some((l) => /^ {2}total +3 insns +29 cycles -> +3 insns +23 cycles {2}\(-6\)$/.test(l)),
+    ).toBe(true);
   });
 });
 

@@ -118,7 +118,15 @@ export function gainLines(before: VariantRun, after: VariantRun): string[] {
       const a = after.mnemonics[m] ?? 0;
       return a === b ? [] : [`${m} ${b}->${a}`];
     });
+  const movers = [...rows]
+    .filter((r) => r.delta !== 0)
+    .sort(
+      (x, y) =>
+        x.delta - y.delta || INSN_CATEGORIES.indexOf(x.category) - INSN_CATEGORIES.indexOf(y.category),
+    )
+    .map((r) => `${r.category} ${signed(r.delta)}`);
   return [
+    `  in short: ${movers.length > 0 ? movers.join(", ") : "no class changed"} (cycles, ${before.variant} -> ${after.variant})`,
     `  cycles by instruction class (each instruction charged the cycles it moved retirement), ${before.variant} -> ${after.variant}:`,
     ...lines,
     `  ${"total".padEnd(26)} ${String(before.instructions).padStart(3)} insns ${String(before.cycles).padStart(3)} cycles -> ${String(after.instructions).padStart(3)} insns ${String(after.cycles).padStart(3)} cycles  (${signed(after.cycles - before.cycles)})`,
