@@ -123,7 +123,10 @@ describe("runExit on the committed fixtures", () => {
         ...HOOKS.map((name) => ({ name, value: MEMORY_MAP.task + 4 })),
       ],
     });
-    expect(loadProgram(bytes, "clash.elf")).toMatchObject({ code: "EXITWORK_RUN_MEMORY_MAP", path: "clash.elf@0x100000" });
+    expect(loadProgram(bytes, "clash.elf")).toMatchObject({
+      code: "EXITWORK_RUN_MEMORY_MAP",
+      path: "clash.elf@0x100000",
+    });
   });
 
   it("reports AAPCS64 violations: a clobbered callee-saved register and a moved sp", () => {
