@@ -220,6 +220,9 @@ export function formatWhyHot(w: WhyHot): string {
     lines.push(
       "audit_context is set: syscall_exit_work() calls __audit_syscall_exit() whenever the exit gate is open (the AUDIT bit is not tested there)",
     );
+  lines.push(
+    "cycles are those of the compiled entry/exit code; the hooks it calls (__audit_syscall_entry/exit, tracepoints, ptrace, seccomp) are bare `ret` stubs, their own work is not modelled",
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -345,7 +348,7 @@ export function buildUpstreamReport(options: ReportOptions = {}): ReportFile[] {
     "- Measured (upstream, Kunpeng 920, shared/KERNEL.md §8): the baseline and the `upstream` changes.",
     "- Modelled (this tree): cycles of the compiled fixtures run on the simulated core, steady state (predictors and caches warm, as in a 10,000,000-call loop); the `after` rows = baseline - modelled saving. Nothing is fitted to the upstream numbers.",
     "- The perf-bench and why-hot numbers run the whole el0_svc_common (`svc-*` fixtures: entry work, syscall body stub, exit work); the per-path charts run the exit-only fixtures (`ref`, `inline`).",
-    "- Not modelled: exception entry/return (entry.S), the syscall table dispatch and getppid itself: they are inside the baseline and assumed unchanged by the patches.",
+    "- Not modelled: exception entry/return (entry.S), the syscall table dispatch, getppid itself and the work of the hooks the modelled code calls (__audit_syscall_entry/exit and the rest are bare `ret` stubs): they are inside the baseline and assumed unchanged by the patches.",
     "",
   );
 
