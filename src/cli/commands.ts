@@ -31,6 +31,7 @@ import {
 } from "./args.ts";
 import { type Command, flag, type OptionValues, str } from "./command.ts";
 import { goldenCommand } from "./golden.ts";
+import { benchCommand, reportCommand, whyHotText } from "./upstream.ts";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEFAULT_BUDGETS = resolve(PACKAGE_ROOT, "golden/budgets.json");
@@ -213,7 +214,7 @@ const explainCommand: Command = {
     mode: { type: "string" },
     "why-hot": { type: "boolean" },
   },
-  async run(values) {
+  run(values) {
     const parsed = parseWorkNames(str(values, "work") ?? "");
     if (parsed.unknown.length > 0) usage("--work", `unknown work bits ${parsed.unknown.join(", ")}`);
     const compat = flag(values, "compat");
@@ -233,12 +234,20 @@ const explainCommand: Command = {
     });
     const core = coresOption(str(values, "core"))[0]!;
     const mode = modeOption(str(values, "mode"));
+    const build = `${compilerOption(str(values, "compiler")) ?? "gcc"}.${configOption(str(values, "config")) ?? "defconfig"}`;
     if (flag(values, "why-hot")) {
-      const { whyHotText } = await import("./upstream.ts");
-      process.stdout.write(whyHotText({ input, core, mode }));
+      process.stdout.write(
+        whyHotText({
+          work: input.work,
+          auditContext: input.auditContext,
+          onDispatch: input.onDispatch,
+          compat,
+          core,
+          build,
+        }),
+      );
       return 0;
     }
-    const build = `${compilerOption(str(values, "compiler")) ?? "gcc"}.${configOption(str(values, "config")) ?? "defconfig"}`;
     const left = subjectOf(fixtureInfo(str(values, "left") ?? `ref.${build}`));
     const right = subjectOf(fixtureInfo(str(values, "right") ?? `inline.${build}`));
     const timing = { core, mode };
@@ -345,4 +354,6 @@ export const commands: Record<string, Command> = {
   replay: replayCommand,
   promote: promoteCommand,
   golden: goldenCommand,
+  bench: benchCommand,
+  report: reportCommand,
 };
