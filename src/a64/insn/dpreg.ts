@@ -159,7 +159,7 @@ function condCompare(negative: boolean, immediate: boolean): Semantics {
   return {
     build: (f, pc) => {
       const { sf, Rn: n, cond, nzcv } = f;
-      const mm = f.Rm;
+      const mm = immediate ? 31 : f.Rm;
       const imm = immediate ? BigInt(f.imm) : 0n;
       const all = trunc(-1n, sf);
       return {
