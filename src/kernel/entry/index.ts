@@ -33,6 +33,7 @@ export {
 } from "./spec.ts";
 export {
   defaultSyscallInput,
+  describeSyscallInput,
   type EntryEffect,
   type EntryTracerAction,
   formatSyscallEffect,

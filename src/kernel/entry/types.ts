@@ -8,6 +8,7 @@
  */
 import { type Effect, formatEffect, hex, type ScratchRegister } from "../effects.ts";
 import { defaultInput, type ExitFinalState, type ExitInput } from "../state.ts";
+import { formatWork } from "../work.ts";
 
 /**
  * What syscall_user_dispatch() decides for a task with USER_DISPATCH set: `allow` (the
@@ -144,4 +145,38 @@ export function formatSyscallEffect(effect: SyscallEffect): string {
 
 export function formatSyscallEffects(effects: readonly SyscallEffect[]): string[] {
   return effects.length === 0 ? ["(no effects)"] : effects.map(formatSyscallEffect);
+}
+
+function entryTracerText(t: EntryTracerAction): string {
+  switch (t.kind) {
+    case "none":
+    case "skip":
+      return t.kind;
+    case "set_nr":
+      return `set_nr(${t.nr})`;
+    case "write_scratch":
+      return `write_scratch(${hex(t.scratch)})`;
+  }
+}
+
+/** describeSyscallInput() - one line for a human: the entry fields, then what differs from a quiet task. */
+export function describeSyscallInput(input: SyscallInput): string {
+  const r = input.regs;
+  const seccomp = input.seccomp.kind === "errno" ? `errno(${input.seccomp.errno})` : input.seccomp.kind;
+  const parts = [
+    `work_at_entry=${formatWork(input.workAtEntry)}`,
+    `nr=${r.syscallno}`,
+    `sud=${input.sud}`,
+    `entry_tracer=${entryTracerText(input.entryTracer)}`,
+    `seccomp=${seccomp}`,
+    `tp_nr=${input.tracepointNr ?? "none"}`,
+    `audit_context=${input.auditContext ? 1 : 0}`,
+    `compat=${input.compat ? 1 : 0}`,
+    `on_dispatch=${input.onDispatch ? 1 : 0}`,
+    `x0=${hex(r.x0)} x7=${hex(r.x7)} x12=${hex(r.x12)} orig_x0=${hex(r.orig_x0)}`,
+    `args=${input.args.map(hex).join(",")}`,
+    `exit_tracer=${input.tracer.kind}`,
+  ];
+  if (input.work !== input.workAtEntry) parts.push(`work_at_exit=${formatWork(input.work)}`);
+  return parts.join(" ");
 }
