@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeInput } from "../harness/arbitraries.ts";
 import { readBudgets } from "../harness/budgets.ts";
+import { candidateFixture } from "../harness/candidate.ts";
 import { runCheck } from "../harness/check.ts";
 import { observationRows } from "../harness/compare.ts";
 import { detailRun } from "../harness/detail.ts";
@@ -13,7 +14,13 @@ import { coreModel, type Mode, subjectOf } from "../harness/observe.ts";
 import { exitPath } from "../harness/paths.ts";
 import { readRegressions, replayCase, writeRegression } from "../harness/replay.ts";
 import { overallStatus } from "../harness/results.ts";
-import { type FixtureInfo, fixtureInfo, listFixtures } from "../kernel/fixtures.ts";
+import {
+  FIXTURE_COMPILERS,
+  FIXTURE_CONFIGS,
+  type FixtureInfo,
+  fixtureInfo,
+  listFixtures,
+} from "../kernel/fixtures.ts";
 import { defaultInput, type TracerAction } from "../kernel/state.ts";
 import { parseWorkNames } from "../kernel/work.ts";
 import { readCounterexample, sideBySide, writeCounterexample } from "../report/counterexample.ts";
@@ -51,7 +58,28 @@ function modeOption(value: string | undefined): Mode {
   return oneOf("mode", value, ["steady", "cold"] as const) ?? "steady";
 }
 
+/**
+ * `--candidate FILE`: the user's variant takes the place of `inline`, next to `ref`, in each build
+ * chosen (a C file: every build unless --compiler/--config narrow it; an ELF: gcc defconfig
+ * unless they name its build).
+ */
+function candidateFixtures(file: string, values: OptionValues): FixtureInfo[] {
+  const compiler = compilerOption(str(values, "compiler"));
+  const config = configOption(str(values, "config"));
+  const isElf = !file.endsWith(".c");
+  const compilers = compiler ? [compiler] : isElf ? (["gcc"] as const) : FIXTURE_COMPILERS;
+  const configs = config ? [config] : isElf ? (["defconfig"] as const) : FIXTURE_CONFIGS;
+  return compilers.flatMap((cc) =>
+    configs.flatMap((cfg) => [
+      ...listFixtures({ variant: "ref", compiler: cc, config: cfg }),
+      candidateFixture(file, cc, cfg),
+    ]),
+  );
+}
+
 function selectFixtures(values: OptionValues): FixtureInfo[] {
+  const candidate = str(values, "candidate");
+  if (candidate !== undefined) return candidateFixtures(candidate, values);
   const compiler = compilerOption(str(values, "compiler"));
   const config = configOption(str(values, "config"));
   const variant = str(values, "variant");
@@ -97,6 +125,9 @@ const checkCommand: Command = {
   --reporter text|json|ktap  output format (default: text)
   --reports DIR              where counterexample reports go (default: reports/)
   --budgets FILE             cycle budgets (default: golden/budgets.json)
+  --candidate FILE.c|FILE.elf  check your own variant in the place of inline, against ref and the
+                             specification (a .c file is compiled with the fixtures' flags: it
+                             needs the cross compilers; write it like src/kernel/c/inline.c)
 `,
   options: {
     compiler: { type: "string" },
@@ -112,6 +143,7 @@ const checkCommand: Command = {
     reporter: { type: "string" },
     reports: { type: "string" },
     budgets: { type: "string" },
+    candidate: { type: "string" },
   },
   run(values) {
     const reporter = oneOf("reporter", str(values, "reporter"), ["text", "json", "ktap"] as const) ?? "text";

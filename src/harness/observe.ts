@@ -7,6 +7,7 @@
  * drive a fixture down the same instructions share one timing run. Behaviour is never memoised.
  */
 
+import { readFileSync } from "node:fs";
 import type { ExecutedInsn } from "../a64/stream.ts";
 import { fail, formatError } from "../errors.ts";
 import type { FixtureInfo } from "../kernel/fixtures.ts";
@@ -43,23 +44,26 @@ export type Mode = "steady" | "cold";
 
 const programs = new Map<string, Program>();
 
-/** Loads a fixture's program once per process (its decode cache is shared by every run). */
+/**
+ * Loads a fixture's program once per process (its decode cache is shared by every run), from the
+ * ELF the info names: a committed fixture or a user's candidate.
+ */
 export function subjectOf(info: FixtureInfo): Subject {
-  let program = programs.get(info.elfPath);
+  const key = `${info.elfPath}\0${info.sha256}`;
+  let program = programs.get(key);
   if (!program) {
-    const loaded = loadProgram(info.id);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(info.elfPath));
+    } catch {
+      return fail("FIXTURE_MISSING", info.elfPath, "cannot read the ELF");
+    }
+    const loaded = loadProgram(bytes, info.id);
     if (isRunError(loaded)) fail(loaded.code, loaded.path, loaded.message);
     program = loaded;
-    programs.set(info.elfPath, program);
+    programs.set(key, program);
   }
   return { info, program };
-}
-
-/** A subject from an ELF file of the user's (`check --candidate`). */
-export function subjectFromElf(info: FixtureInfo, bytes: Uint8Array): Subject {
-  const loaded = loadProgram(bytes, info.id);
-  if (isRunError(loaded)) fail(loaded.code, loaded.path, loaded.message);
-  return { info, program: loaded };
 }
 
 export function buildName(info: FixtureInfo): string {

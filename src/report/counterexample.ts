@@ -5,7 +5,7 @@
  * instructions, for budget failures the timelines and cycles per effect, and how it was found).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { z } from "zod";
 import { fail } from "../errors.ts";
 import { exitInputSchema } from "../kernel/input-json.ts";
@@ -91,7 +91,7 @@ function sideName(side: CounterexampleJson["left"]): string {
   return `${side.label} (the ${side.spec} specification)`;
 }
 
-export function renderMarkdown(r: CounterexampleJson): string {
+export function renderMarkdown(r: CounterexampleJson, jsonPath = `reports/${r.name}.json`): string {
   const out: string[] = [
     `# ${r.property} counterexample: ${r.headline}`,
     "",
@@ -101,7 +101,7 @@ export function renderMarkdown(r: CounterexampleJson): string {
     `- found by: ${r.search.source === "sweep" ? "the exhaustive sweep" : "fast-check"}, seed ${r.search.seed}${
       r.search.path ? `, path "${r.search.path}"` : ""
     }${r.search.shrinks !== null ? `, ${r.search.shrinks} shrinks` : ""}, after ${r.search.runs} cases`,
-    `- replay: \`npx exitwork replay reports/${r.name}.json\``,
+    `- replay: \`npx exitwork replay ${jsonPath}\``,
     "",
     "## Input",
     "",
@@ -160,7 +160,10 @@ export function writeCounterexample(dir: string, report: CounterexampleJson): st
   mkdirSync(dir, { recursive: true });
   const jsonPath = join(dir, `${report.name}.json`);
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, `${report.name}.md`), renderMarkdown(report));
+  writeFileSync(
+    join(dir, `${report.name}.md`),
+    renderMarkdown(report, relative(process.cwd(), jsonPath) || jsonPath),
+  );
   return jsonPath;
 }
 

@@ -2,9 +2,10 @@
  * Functional-simulation speed: simulated instructions per second and exit-path runs per second
  * over the committed fixtures and the exhaustive input sweep (no listener, no timing model).
  */
-import { exhaustiveInputs } from "../harness/arbitraries.ts";
-import { isRunError, loadProgram, type Program, runExit } from "../harness/run.ts";
+
 import { listFixtures } from "../kernel/fixtures.ts";
+import { exhaustiveInputs } from "./arbitraries.ts";
+import { isRunError, loadProgram, type Program, runExit } from "./run.ts";
 
 export interface BenchResult {
   readonly name: string;
