@@ -3,10 +3,11 @@
  * each layout promises (what is out of line where), the mutants' metadata, and that the exit-only
  * listing (src/kernel/fixtures.ts) never meets them.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ExitworkFailure } from "../../errors.ts";
-import { COMPILERS, CONFIGS, sha256, svcVariantPlans } from "../c/build.ts";
+import { buildOneInto, COMPILERS, CONFIGS, sha256, svcVariantPlans, TOOLS } from "../c/build.ts";
 import { type ListingFunction, listFixtures, parseListing } from "../fixtures.ts";
 import { SYSCALL_WORK_BITS } from "../work.ts";
 import {
@@ -159,4 +160,29 @@ describe("mutants' metadata", () => {
       ExitworkFailure,
     );
   });
+});
+
+const compilers = [TOOLS.gcc, TOOLS.clang, TOOLS.ld, TOOLS.objdump].every(
+  (tool) => spawnSync(tool, ["--version"]).status === 0,
+);
+if (!compilers)
+  console.warn(
+    "entry fixtures.test: cross compilers missing (apt-get install gcc-aarch64-linux-gnu clang-16): rebuild check skipped",
+  );
+
+describe("rebuild", () => {
+  it.skipIf(!compilers)(
+    "gives the committed bytes again (svc-inline clang defconfig, kernel and user builds)",
+    () => {
+      const built = buildOneInto("svc-inline", "clang", "defconfig");
+      try {
+        const info = svcFixtureInfo(built.id);
+        expect(sha256(readFileSync(built.elf))).toBe(info.sha256);
+        expect(readFileSync(built.listing, "utf8")).toBe(readFileSync(info.listingPath, "utf8"));
+        expect(sha256(readFileSync(built.userElf!))).toBe(sha256(readFileSync(info.userElfPath!)));
+      } finally {
+        rmSync(built.dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
