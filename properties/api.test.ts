@@ -12,7 +12,7 @@ import {
   SYSCALL_WORK_SYSCALL_AUDIT,
   subjectOf,
   timeSubject,
-} from "../src/index.ts";
+} from "exitwork";
 
 const ref = subjectOf(fixtureInfo("ref.clang.hardened"));
 const inline = subjectOf(fixtureInfo("inline.clang.hardened"));
