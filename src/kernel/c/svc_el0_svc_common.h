@@ -2,7 +2,8 @@
 /*
  * svc_el0_svc_common.h - arm64 el0_svc_common() of Linux v7.0 (arch/arm64/kernel/syscall.c after
  * the generic-entry conversion), included last by every `svc-*` variant. The variant supplies
- * syscall_trace_enter() and syscall_exit_work(), inline or out of line.
+ * syscall_exit_work() and variant_syscall_trace_enter(), its call of syscall_trace_enter()
+ * (v6.18 passes the number, v7.0 reads it from pt_regs), inline or out of line.
  *
  * The caller (the runner, standing for the entry assembly and el0_svc()) has stored orig_x0 and
  * syscallno in pt_regs; x0 = regs and sp = regs on entry, as for the exit-only fixtures.
@@ -42,7 +43,7 @@ void exitwork_el0_svc(struct pt_regs *regs)
 		 */
 		if (scno == NO_SYSCALL)
 			syscall_set_return_value(current, regs, -ENOSYS, 0);
-		scno = syscall_trace_enter(regs, scno, work);
+		scno = variant_syscall_trace_enter(regs, scno, work);
 		if (scno == NO_SYSCALL)
 			goto trace_exit;
 	}

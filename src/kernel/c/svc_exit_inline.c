@@ -8,4 +8,10 @@
 
 long syscall_trace_enter(struct pt_regs *regs, long syscall, unsigned long work);
 
+/* v6.18: the out-of-line syscall_trace_enter() takes the number as an argument. */
+static __always_inline long variant_syscall_trace_enter(struct pt_regs *regs, int scno, unsigned long work)
+{
+	return syscall_trace_enter(regs, scno, work);
+}
+
 #include "svc_el0_svc_common.h"

@@ -14,9 +14,9 @@
 
 void trace_syscall_enter(struct pt_regs *regs, long syscall);
 
-static __always_inline long syscall_trace_enter(struct pt_regs *regs, long syscall, unsigned long work)
+static __always_inline long syscall_trace_enter(struct pt_regs *regs, unsigned long work)
 {
-	long ret = 0;
+	long syscall, ret = 0;
 
 	/* SUD comes first: a dispatched syscall's ABI may make no sense to the other work. */
 	if (work & SYSCALL_WORK_SYSCALL_USER_DISPATCH) {
@@ -52,6 +52,12 @@ static __always_inline long syscall_trace_enter(struct pt_regs *regs, long sysca
 	syscall_enter_audit(regs, syscall);
 
 	return ret ? : syscall;
+}
+
+/* v7.0: the inlined syscall_trace_enter() reads the number from pt_regs itself. */
+static __always_inline long variant_syscall_trace_enter(struct pt_regs *regs, int scno, unsigned long work)
+{
+	return syscall_trace_enter(regs, work);
 }
 
 #include "svc_el0_svc_common.h"
