@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitworkFailure } from "../../errors.ts";
 import { buildOneInto, COMPILERS, CONFIGS, sha256, svcVariantPlans, TOOLS } from "../c/build.ts";
@@ -182,6 +183,54 @@ describe("rebuild", () => {
         expect(sha256(readFileSync(built.userElf!))).toBe(sha256(readFileSync(info.userElfPath!)));
       } finally {
         rmSync(built.dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+const binutils = [TOOLS.nm, TOOLS.objdump].every((tool) => spawnSync(tool, ["--version"]).status === 0);
+if (!binutils)
+  console.warn("entry fixtures.test: aarch64-linux-gnu-nm/objdump missing: user-vs-kernel check skipped");
+
+describe("user-mode builds", () => {
+  it.skipIf(!binutils)(
+    "hold the kernel build's code, with `current` read from tpidr_el0 instead of sp_el0",
+    () => {
+      const normalised = (fn: ListingFunction) => fn.insns.map((i) => i.text.replace(/\b[0-9a-f]+ </g, "<"));
+      for (const f of svcFixtures({ mutants: false, config: "defconfig" })) {
+        const userElf = f.userElfPath!;
+        const kernel = listing(f.id).filter((fn) => !SVC_HOOKS.includes(fn.name));
+        const nm = spawnSync(TOOLS.nm, ["-S", basename(userElf)], {
+          cwd: dirname(userElf),
+          encoding: "utf8",
+        }).stdout;
+        let currentReads = 0;
+        for (const kfn of kernel) {
+          const m = new RegExp(`^([0-9a-f]+) ([0-9a-f]+) T ${kfn.name}$`, "m").exec(nm);
+          expect(m, `${f.id}: ${kfn.name} in the user build`).not.toBeNull();
+          const start = Number.parseInt(m![1]!, 16);
+          const stop = start + Number.parseInt(m![2]!, 16);
+          const dump = spawnSync(
+            TOOLS.objdump,
+            [
+              "-d",
+              `--start-address=0x${start.toString(16)}`,
+              `--stop-address=0x${stop.toString(16)}`,
+              basename(userElf),
+            ],
+            { cwd: dirname(userElf), encoding: "utf8" },
+          ).stdout;
+          const user = normalised(parseListing(dump).find((fn) => fn.name === kfn.name)!);
+          const k = normalised(kfn);
+          while (k.length > user.length && /^(udf\t#0|nop)$/.test(k[k.length - 1]!)) k.pop();
+          const expected = k.map((line) => {
+            if (!/^mrs\tx\d+, sp_el0$/.test(line)) return line;
+            currentReads++;
+            return line.replace("sp_el0", "tpidr_el0");
+          });
+          expect(user, `${f.id} ${kfn.name}`).toEqual(expected);
+        }
+        expect(currentReads, f.id).toBeGreaterThan(0);
       }
     },
   );
