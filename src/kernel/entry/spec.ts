@@ -170,8 +170,9 @@ function syscall_trace_enter(run: EntryRun): number {
  *
  * With entry work, a user-issued syscall(-1) gets x0 = -ENOSYS first (a tracer's skip must not
  * leave the argument as the return value); a NO_SYSCALL from syscall_trace_enter() skips the body,
- * but never the exit work. Without entry work a syscall(-1) goes to the body (do_ni_syscall). The body stores its return value (lower 32 bits for compat tasks) and
- * leaves `input.work` in thread_info; a skipped one leaves `workAtEntry`.
+ * but never the exit work. Without entry work a syscall(-1) goes to the body (do_ni_syscall).
+ * The body stores its return value (lower 32 bits for compat tasks) and leaves `input.work` in
+ * thread_info; a skipped one leaves `workAtEntry`.
  * Return: entry effects, then syscall_body or syscall_skipped, then specGeneric()'s exit effects,
  * and the final pt_regs / on_dispatch.
  */
