@@ -3,7 +3,6 @@
  * test): fast-check inputs, two fixtures on the simulated core, the comparison, the timing.
  */
 import { test } from "@fast-check/vitest";
-import { describe, expect } from "vitest";
 import {
   arbExitInput,
   compareObservations,
@@ -13,6 +12,7 @@ import {
   subjectOf,
   timeSubject,
 } from "exitwork";
+import { describe, expect } from "vitest";
 
 const ref = subjectOf(fixtureInfo("ref.clang.hardened"));
 const inline = subjectOf(fixtureInfo("inline.clang.hardened"));
