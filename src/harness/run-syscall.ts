@@ -17,12 +17,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { z } from "zod";
-import { Code, runCore } from "../a64/core.ts";
-import type { Symbolizer } from "../a64/insn/types.ts";
+import { runCore } from "../a64/core.ts";
 import { Machine, SYSREGS } from "../a64/machine.ts";
 import type { Memory, Region } from "../a64/memory.ts";
-import { type ExecutedInsn, REG_SP } from "../a64/stream.ts";
-import { type ElfImage, parseElf, symbolAddress } from "../elf/elf.ts";
 import { type ExitworkError, fail } from "../errors.ts";
 import { readSvcFixture, svcFixtureInfo } from "../kernel/entry/fixtures.ts";
 import {
@@ -35,16 +32,21 @@ import { PT_REGS, regOffset, TASK } from "../kernel/layout.ts";
 import { _TIF_32BIT } from "../kernel/work.ts";
 import { QEMU, QEMU_CPU, qemuAvailable } from "./qemu.ts";
 import {
+  abiProblems,
   DEFAULT_MAX_STEPS,
-  ENTRY_SYMBOL,
+  finalState,
   initialMemory,
-  initialRegisters,
   MEMORY_MAP,
   type Program,
   PT_REGS_ADDR,
+  performExitHook,
+  programFromElf,
   type RunError,
   type RunOptions,
   type RunTrace,
+  resetCore,
+  streamListener,
+  writeInputState,
 } from "./run.ts";
 
 export const SVC_HOOKS = [
@@ -62,59 +64,20 @@ export const SVC_HOOKS = [
 ] as const;
 export type SvcHookName = (typeof SVC_HOOKS)[number];
 
-/** Callee-saved registers the AAPCS64 (and the kernel's -ffixed-x18) require back unchanged. */
-const PRESERVED = [18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29] as const;
-
 export interface SyscallTrace extends Omit<RunTrace, "effects"> {
   readonly effects: SyscallEffect[];
 }
 
-/** objdump's `10044 <exitwork_el0_svc+0x44>`; the same few lines as run.ts's private symbolizer. */
-function symbolizerFor(image: ElfImage): Symbolizer {
-  const funcs = [...image.symbols.values()].filter((s) => s.type === 2).sort((a, b) => a.value - b.value);
-  return (addr) => {
-    const a = Number(addr);
-    let best: (typeof funcs)[number] | undefined;
-    for (const f of funcs) if (f.value <= a) best = f;
-    const hex = addr.toString(16);
-    if (best === undefined) return hex;
-    const off = a - best.value;
-    return `${hex} <${best.name}${off === 0 ? "" : `+0x${off.toString(16)}`}>`;
-  };
-}
-
 /** loadSyscallProgram() - a whole-syscall program from ELF bytes or an svc fixture id, hooks tagged. */
 export function loadSyscallProgram(source: Uint8Array | string, name?: string): Program | RunError {
-  let bytes: Uint8Array;
-  let label: string;
-  if (typeof source === "string") {
-    try {
-      bytes = readSvcFixture(source);
-    } catch (thrown) {
-      const error = (thrown as { error?: ExitworkError }).error;
-      if (error !== undefined) return error;
-      throw thrown;
-    }
-    label = source;
-  } else {
-    bytes = source;
-    label = name ?? "<elf>";
+  if (typeof source !== "string") return programFromElf(source, name ?? "<elf>", SVC_HOOKS);
+  try {
+    return programFromElf(readSvcFixture(source), source, SVC_HOOKS);
+  } catch (thrown) {
+    const error = (thrown as { error?: ExitworkError }).error;
+    if (error !== undefined) return error;
+    throw thrown;
   }
-  const parsed = parseElf(bytes, label);
-  if (!parsed.ok) return parsed.error;
-  const image = parsed.value;
-  const entry = symbolAddress(image, ENTRY_SYMBOL);
-  if (!entry.ok) return entry.error;
-  const intercepts = new Map<number, string>();
-  for (const hook of SVC_HOOKS) {
-    const at = symbolAddress(image, hook);
-    if (!at.ok) return at.error;
-    intercepts.set(at.value, hook);
-  }
-  const code = image.segments
-    .filter((s) => s.executable)
-    .map((s) => new Code({ vaddr: s.vaddr, bytes: s.bytes }, intercepts));
-  return { name: label, image, entry: entry.value, code, symbolizer: symbolizerFor(image) };
 }
 
 /** One program's memory, kept between runs and restored from a snapshot (allocation dominates a run). */
@@ -146,25 +109,13 @@ function newSandbox(program: Program): Sandbox {
   return { mem, m, regions, busy: false };
 }
 
-/** The input's fields in task_struct and pt_regs, as run.ts's reset() writes them, plus x1..x3. */
+/** The input's fields in task_struct and pt_regs, as run.ts writes them, plus the arguments x1..x3. */
 function reset(sb: Sandbox, input: SyscallInput): void {
   for (const r of sb.regions) r.region.bytes.set(r.init);
-  const mem = sb.mem;
-  const task = MEMORY_MAP.task;
-  mem.poke(task + TASK.thread_info_flags, 8, input.tifFlagsAtEntry | (input.compat ? _TIF_32BIT : 0n));
-  mem.poke(task + TASK.thread_info_syscall_work, 8, input.workAtEntry);
-  mem.poke(task + TASK.audit_context, 8, input.auditContext ? BigInt(MEMORY_MAP.auditContext) : 0n);
-  mem.poke(task + TASK.syscall_dispatch_on_dispatch, 1, input.onDispatch ? 1n : 0n);
-  const reg = (n: number, value: bigint) =>
-    mem.poke(PT_REGS_ADDR + regOffset(n), 8, BigInt.asUintN(64, value));
-  reg(0, input.regs.orig_x0);
+  writeInputState(sb.mem, input);
   input.args.forEach((value, i) => {
-    reg(i + 1, value);
+    sb.mem.poke(PT_REGS_ADDR + regOffset(i + 1), 8, BigInt.asUintN(64, value));
   });
-  reg(7, input.regs.x7);
-  reg(12, input.regs.x12);
-  mem.poke(PT_REGS_ADDR + PT_REGS.orig_x0, 8, BigInt.asUintN(64, input.regs.orig_x0));
-  mem.poke(PT_REGS_ADDR + PT_REGS.syscallno, 4, BigInt.asUintN(32, BigInt(input.regs.syscallno)));
 }
 
 /** The hooks' view of a run: the input, the effects so far and whether the body has run. */
@@ -260,47 +211,9 @@ function performHook(hook: SvcHookName, m: Machine, s: HookState, index: number)
       );
       m.x[0] = BigInt.asUintN(64, input.regs.x0);
       return;
-    // The exit hooks: the same effects as run.ts's performHook (private there), a few lines each.
-    case "__audit_syscall_exit":
+    default:
       noticeExitSide(s, index);
-      push(
-        s,
-        {
-          kind: "audit_exit",
-          success: (m.x[0]! & 0xffff_ffffn) !== 0n,
-          returnCode: BigInt.asIntN(64, m.x[1]!),
-        },
-        index,
-      );
-      return;
-    case "trace_sys_exit":
-      noticeExitSide(s, index);
-      push(s, { kind: "sys_exit", ret: BigInt.asIntN(64, m.x[1]!) }, index);
-      return;
-    case "ptrace_report_syscall_exit": {
-      noticeExitSide(s, index);
-      const regs = Number(m.x[0]!);
-      push(
-        s,
-        {
-          kind: "ptrace_exit",
-          step: (m.x[1]! & 0xffff_ffffn) !== 0n,
-          scratchReg,
-          x0: mem.peek(regs + regOffset(0), 8),
-          scratch: mem.peek(regs + regOffset(scratchIndex), 8),
-        },
-        index,
-      );
-      const t = input.tracer;
-      if (t.kind === "write_x0" || t.kind === "write_both")
-        mem.poke(regs + regOffset(0), 8, BigInt.asUintN(64, t.x0));
-      if (t.kind === "write_scratch" || t.kind === "write_both")
-        mem.poke(regs + regOffset(scratchIndex), 8, BigInt.asUintN(64, t.scratch));
-      return;
-    }
-    case "rseq_syscall":
-      noticeExitSide(s, index);
-      push(s, { kind: "rseq_check" }, index);
+      performExitHook(hook, m, input, (effect) => push(s, effect, index));
       return;
   }
 }
@@ -332,8 +245,6 @@ export function runSyscall(
   }
 }
 
-const INITIAL_REGISTERS: readonly bigint[] = initialRegisters();
-
 function runIn(
   sb: Sandbox,
   program: Program,
@@ -341,10 +252,7 @@ function runIn(
   opts: RunOptions,
 ): SyscallTrace | RunError {
   const { mem, m } = sb;
-  for (let n = 0; n < 32; n++) m.x[n] = INITIAL_REGISTERS[n]!;
-  m.nzcv = 0;
-  m.taken = false;
-  m.step = 0;
+  resetCore(m);
   const s: HookState = { input, effects: [], effectIndex: [], bodyCalled: false, skipNoted: false };
   mem.watchByte(MEMORY_MAP.task + TASK.syscall_dispatch_on_dispatch, (_addr, oldValue, newValue) => {
     if (oldValue === 1 && newValue === 0) {
@@ -353,15 +261,7 @@ function runIn(
     }
   });
 
-  const insns: ExecutedInsn[] | undefined = opts.collect ? [] : undefined;
-  const listener = opts.onInsn;
-  const onInsn =
-    insns !== undefined
-      ? (i: ExecutedInsn) => {
-          insns.push(i);
-          listener?.(i);
-        }
-      : listener;
+  const { insns, onInsn } = streamListener(opts);
   const result = runCore(program.code, m, program.entry, {
     stopAt: MEMORY_MAP.returnSentinel,
     maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
@@ -374,32 +274,14 @@ function runIn(
   if (!result.ok) return result.error;
   noticeExitSide(s, result.steps);
 
-  const problems: string[] = [];
-  for (const n of PRESERVED) {
-    const before = INITIAL_REGISTERS[n]!;
-    if (m.x[n] !== before)
-      problems.push(`x${n} not preserved: 0x${before.toString(16)} -> 0x${m.x[n]!.toString(16)}`);
-  }
-  if (m.x[REG_SP] !== BigInt(PT_REGS_ADDR)) {
-    problems.push(`sp not restored: 0x${PT_REGS_ADDR.toString(16)} -> 0x${m.x[REG_SP]!.toString(16)}`);
-  }
-  const reg = (n: number): bigint => mem.peek(PT_REGS_ADDR + regOffset(n), 8);
+  const problems = abiProblems(m);
   const task = mem.region("task_struct")!;
   const stack = mem.region("kernel_stack")!;
   const ptOff = PT_REGS_ADDR - stack.base;
   return {
     effects: s.effects,
     effectIndex: s.effectIndex,
-    final: {
-      regs: {
-        x0: reg(0),
-        x7: reg(7),
-        x12: reg(12),
-        orig_x0: mem.peek(PT_REGS_ADDR + PT_REGS.orig_x0, 8),
-        syscallno: Number(BigInt.asIntN(32, mem.peek(PT_REGS_ADDR + PT_REGS.syscallno, 4))),
-      },
-      onDispatch: mem.peek(MEMORY_MAP.task + TASK.syscall_dispatch_on_dispatch, 1) !== 0n,
-    },
+    final: finalState(mem),
     task: task.bytes.slice(),
     ptRegs: stack.bytes.slice(ptOff, ptOff + PT_REGS.size),
     steps: result.steps,

@@ -48,7 +48,7 @@ export const HOOKS = [
 export type HookName = (typeof HOOKS)[number];
 
 /** Callee-saved registers the AAPCS64 (and the kernel's -ffixed-x18) require back unchanged. */
-const PRESERVED = [18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29] as const;
+export const PRESERVED = [18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29] as const;
 
 export interface Program {
   readonly name: string;
@@ -87,7 +87,7 @@ export interface RunOptions {
 export const DEFAULT_MAX_STEPS = 100_000;
 
 /** objdump's `10044 <exitwork_el0_svc+0x44>` from the ELF's function symbols. */
-function symbolizerFor(image: ElfImage): Symbolizer {
+export function symbolizerFor(image: ElfImage): Symbolizer {
   const funcs = [...image.symbols.values()].filter((s) => s.type === 2).sort((a, b) => a.value - b.value);
   return (addr) => {
     const a = Number(addr);
@@ -105,28 +105,32 @@ function symbolizerFor(image: ElfImage): Symbolizer {
  * returned Program, so every run of it shares decoded instructions.
  */
 export function loadProgram(source: Uint8Array | string, name?: string): Program | RunError {
-  let bytes: Uint8Array;
-  let label: string;
-  if (typeof source === "string") {
-    try {
-      bytes = readFixture(source);
-    } catch (thrown) {
-      const error = (thrown as { error?: ExitworkError }).error;
-      if (error !== undefined) return error;
-      throw thrown;
-    }
-    label = source;
-  } else {
-    bytes = source;
-    label = name ?? "<elf>";
+  if (typeof source !== "string") return programFromElf(source, name ?? "<elf>", HOOKS);
+  try {
+    return programFromElf(readFixture(source), source, HOOKS);
+  } catch (thrown) {
+    const error = (thrown as { error?: ExitworkError }).error;
+    if (error !== undefined) return error;
+    throw thrown;
   }
+}
+
+/**
+ * A program from ELF bytes whose `hooks` symbols the runner intercepts (the exit path's HOOKS, or
+ * the whole syscall's in run-syscall.ts); its segments must stay clear of the harness's memory.
+ */
+export function programFromElf(
+  bytes: Uint8Array,
+  label: string,
+  hooks: readonly string[],
+): Program | RunError {
   const parsed = parseElf(bytes, label);
   if (!parsed.ok) return parsed.error;
   const image = parsed.value;
   const entry = symbolAddress(image, ENTRY_SYMBOL);
   if (!entry.ok) return entry.error;
   const intercepts = new Map<number, string>();
-  for (const hook of HOOKS) {
+  for (const hook of hooks) {
     const at = symbolAddress(image, hook);
     if (!at.ok) return at.error;
     intercepts.set(at.value, hook);
@@ -239,19 +243,27 @@ function reset(sb: Sandbox, input: ExitInput): void {
   sb.stack.bytes.set(sb.stackTemplate);
   sb.task.bytes.fill(0);
   sb.shadowCallStack.bytes.fill(0);
-  const mem = sb.mem;
+  writeInputState(sb.mem, input);
+  resetCore(sb.m);
+}
+
+/** The input's task_struct fields and pt_regs at syscall entry, into freshly reset memory. */
+export function writeInputState(mem: Memory, input: ExitInput): void {
   const compat = input.compat ? _TIF_32BIT : 0n;
   const task = MEMORY_MAP.task;
   mem.poke(task + TASK.thread_info_flags, 8, input.tifFlagsAtEntry | compat);
   mem.poke(task + TASK.thread_info_syscall_work, 8, input.workAtEntry);
   mem.poke(task + TASK.audit_context, 8, input.auditContext ? BigInt(MEMORY_MAP.auditContext) : 0n);
   mem.poke(task + TASK.syscall_dispatch_on_dispatch, 1, input.onDispatch ? 1n : 0n);
-  mem.poke(PT_REGS_ADDR + regOffset(0), 8, input.regs.orig_x0);
-  mem.poke(PT_REGS_ADDR + regOffset(7), 8, input.regs.x7);
-  mem.poke(PT_REGS_ADDR + regOffset(12), 8, input.regs.x12);
-  mem.poke(PT_REGS_ADDR + PT_REGS.orig_x0, 8, input.regs.orig_x0);
+  mem.poke(PT_REGS_ADDR + regOffset(0), 8, BigInt.asUintN(64, input.regs.orig_x0));
+  mem.poke(PT_REGS_ADDR + regOffset(7), 8, BigInt.asUintN(64, input.regs.x7));
+  mem.poke(PT_REGS_ADDR + regOffset(12), 8, BigInt.asUintN(64, input.regs.x12));
+  mem.poke(PT_REGS_ADDR + PT_REGS.orig_x0, 8, BigInt.asUintN(64, input.regs.orig_x0));
   mem.poke(PT_REGS_ADDR + PT_REGS.syscallno, 4, BigInt.asUintN(32, BigInt(input.regs.syscallno)));
-  const m = sb.m;
+}
+
+/** The registers and flags every run starts from. */
+export function resetCore(m: Machine): void {
   for (let n = 0; n < 32; n++) m.x[n] = INITIAL_REGISTERS[n]!;
   m.nzcv = 0;
   m.taken = false;
@@ -265,7 +277,8 @@ export function initialMemory(program: Program, input: ExitInput): Memory {
   return sb.mem;
 }
 
-function finalState(mem: Memory): ExitFinalState {
+/** pt_regs fields and on_dispatch after a run. */
+export function finalState(mem: Memory): ExitFinalState {
   const reg = (n: number): bigint => mem.peek(PT_REGS_ADDR + regOffset(n), 8);
   return {
     regs: {
@@ -281,28 +294,46 @@ function finalState(mem: Memory): ExitFinalState {
 
 /** Performs one hook's effect at its address, before its `ret` executes. */
 function performHook(hook: HookName, m: Machine, input: ExitInput, effects: Effect[]): void {
+  if (hook !== "exitwork_syscall_body") {
+    performExitHook(hook, m, input, (e) => effects.push(e));
+    return;
+  }
   const mem = m.mem;
   const task = MEMORY_MAP.task;
+  mem.poke(task + TASK.thread_info_syscall_work, 8, input.work);
+  mem.poke(task + TASK.thread_info_flags, 8, input.tifFlags | (input.compat ? _TIF_32BIT : 0n));
+  m.x[0] = BigInt.asUintN(64, input.regs.x0);
+}
+
+/** The exit path's hooks, shared with the whole-syscall runner (run-syscall.ts). */
+export type ExitHookName = Exclude<HookName, "exitwork_syscall_body">;
+
+/**
+ * Records an exit hook's effect from its AAPCS64 arguments; at the ptrace stop the tracer sees
+ * x0 and the scratch register (x7, r12 for compat) in pt_regs, and its writes land there.
+ */
+export function performExitHook(
+  hook: ExitHookName,
+  m: Machine,
+  input: ExitInput,
+  push: (e: Effect) => void,
+): void {
+  const mem = m.mem;
   switch (hook) {
-    case "exitwork_syscall_body":
-      mem.poke(task + TASK.thread_info_syscall_work, 8, input.work);
-      mem.poke(task + TASK.thread_info_flags, 8, input.tifFlags | (input.compat ? _TIF_32BIT : 0n));
-      m.x[0] = BigInt.asUintN(64, input.regs.x0);
-      return;
     case "__audit_syscall_exit":
-      effects.push({
+      push({
         kind: "audit_exit",
         success: (m.x[0]! & 0xffff_ffffn) !== 0n,
         returnCode: BigInt.asIntN(64, m.x[1]!),
       });
       return;
     case "trace_sys_exit":
-      effects.push({ kind: "sys_exit", ret: BigInt.asIntN(64, m.x[1]!) });
+      push({ kind: "sys_exit", ret: BigInt.asIntN(64, m.x[1]!) });
       return;
     case "ptrace_report_syscall_exit": {
       const scratchIndex = input.compat ? 12 : 7;
       const regs = Number(m.x[0]!);
-      effects.push({
+      push({
         kind: "ptrace_exit",
         step: (m.x[1]! & 0xffff_ffffn) !== 0n,
         scratchReg: input.compat ? "r12" : "x7",
@@ -318,9 +349,40 @@ function performHook(hook: HookName, m: Machine, input: ExitInput, effects: Effe
       return;
     }
     case "rseq_syscall":
-      effects.push({ kind: "rseq_check" });
+      push({ kind: "rseq_check" });
       return;
   }
+}
+
+/** What AAPCS64 (and the kernel's -ffixed-x18) require back after the run: callee-saved registers and sp. */
+export function abiProblems(m: Machine): string[] {
+  const problems: string[] = [];
+  for (const n of PRESERVED) {
+    const before = INITIAL_REGISTERS[n]!;
+    if (m.x[n] !== before)
+      problems.push(`x${n} not preserved: 0x${before.toString(16)} -> 0x${m.x[n]!.toString(16)}`);
+  }
+  if (m.x[REG_SP] !== BigInt(PT_REGS_ADDR)) {
+    problems.push(`sp not restored: 0x${PT_REGS_ADDR.toString(16)} -> 0x${m.x[REG_SP]!.toString(16)}`);
+  }
+  return problems;
+}
+
+/** The listener a run passes to the core: it keeps the stream when `collect` is set. */
+export function streamListener(opts: RunOptions): {
+  insns: ExecutedInsn[] | undefined;
+  onInsn: ((i: ExecutedInsn) => void) | undefined;
+} {
+  const insns: ExecutedInsn[] | undefined = opts.collect ? [] : undefined;
+  const listener = opts.onInsn;
+  const onInsn =
+    insns !== undefined
+      ? (i: ExecutedInsn) => {
+          insns.push(i);
+          listener?.(i);
+        }
+      : listener;
+  return { insns, onInsn };
 }
 
 /**
@@ -359,15 +421,7 @@ function runIn(sb: Sandbox, program: Program, input: ExitInput, opts: RunOptions
   sb.effects = effects;
   sb.effectIndex = effectIndex;
 
-  const insns: ExecutedInsn[] | undefined = opts.collect ? [] : undefined;
-  const listener = opts.onInsn;
-  const onInsn =
-    insns !== undefined
-      ? (i: ExecutedInsn) => {
-          insns.push(i);
-          listener?.(i);
-        }
-      : listener;
+  const { insns, onInsn } = streamListener(opts);
   const result = runCore(program.code, m, program.entry, {
     stopAt: MEMORY_MAP.returnSentinel,
     maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
@@ -379,15 +433,7 @@ function runIn(sb: Sandbox, program: Program, input: ExitInput, opts: RunOptions
   });
   if (!result.ok) return result.error;
 
-  const problems: string[] = [];
-  for (const n of PRESERVED) {
-    const before = INITIAL_REGISTERS[n]!;
-    if (m.x[n] !== before)
-      problems.push(`x${n} not preserved: 0x${before.toString(16)} -> 0x${m.x[n]!.toString(16)}`);
-  }
-  if (m.x[REG_SP] !== BigInt(PT_REGS_ADDR)) {
-    problems.push(`sp not restored: 0x${PT_REGS_ADDR.toString(16)} -> 0x${m.x[REG_SP]!.toString(16)}`);
-  }
+  const problems = abiProblems(m);
   // One allocation for both snapshots: typed arrays this size live outside the V8 heap.
   const snapshot = new Uint8Array(TASK.size + PT_REGS.size);
   const ptOff = PT_REGS_ADDR - sb.stack.base;
