@@ -8,7 +8,8 @@ import {
   SYSCALL_WORK_SYSCALL_TRACEPOINT,
   SYSCALL_WORK_SYSCALL_USER_DISPATCH,
 } from "../kernel/work.ts";
-import { ALL_PATHS, exitPath } from "./paths.ts";
+import { arbExitInput } from "./arbitraries.ts";
+import { ALL_PATHS, exitPath, pathFromSpec } from "./paths.ts";
 
 describe("exitPath", () => {
   it("names the fast path when no SYSCALL_WORK_EXIT bit is set, even with an audit context", () => {
@@ -39,6 +40,13 @@ describe("exitPath", () => {
     "every path is one of ALL_PATHS",
     (work, onDispatch, auditContext, compat) => {
       expect(ALL_PATHS).toContain(exitPath(defaultInput({ work, onDispatch, auditContext, compat })));
+    },
+  );
+
+  test.prop([arbExitInput({ debugRseq: "any" })], { numRuns: 5_000 })(
+    "the memo gives what the specification gives, for any 64-bit work word and state",
+    (input) => {
+      expect(exitPath(input)).toBe(pathFromSpec(input));
     },
   );
 });
