@@ -2,6 +2,7 @@
  * Option values from the command line, checked and turned into the API's types. Every bad value is
  * a USAGE error naming the option, shown as one line.
  */
+import { readFileSync } from "node:fs";
 import { fail } from "../errors.ts";
 import type { PropertyId } from "../harness/results.ts";
 import {
@@ -10,6 +11,7 @@ import {
   type FixtureCompiler,
   type FixtureConfig,
 } from "../kernel/fixtures.ts";
+import { type CoreOverrides, parseCoreOverrides, parseCoreParams } from "../timing/core.ts";
 
 export function usage(option: string, message: string): never {
   return fail("USAGE", option, message);
@@ -62,4 +64,35 @@ export function propertiesOption(value: string | undefined): PropertyId[] {
     if (!(PROPERTIES as readonly string[]).includes(p))
       usage("--properties", `unknown property "${p}" (P1..P4)`);
   return list as PropertyId[];
+}
+
+/**
+ * `--core-file f.json` then `--core-param name=value` (in that order, later wins): overrides of
+ * the cores' assumed parameters and class latencies, validated by the timing model's schema.
+ */
+export function coreOverridesOption(
+  file: string | undefined,
+  params: readonly string[],
+): CoreOverrides | undefined {
+  let merged: CoreOverrides | undefined;
+  if (file !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+      return usage(`--core-file ${file}`, `cannot read JSON: ${(e as Error).message}`);
+    }
+    const parsed = parseCoreOverrides(json, file);
+    if (!parsed.ok) return usage(parsed.errors[0]!.path, parsed.errors[0]!.message);
+    merged = parsed.value;
+  }
+  if (params.length > 0) {
+    const parsed = parseCoreParams(params);
+    if (!parsed.ok) return usage(parsed.errors[0]!.path, parsed.errors[0]!.message);
+    merged = {
+      params: { ...merged?.params, ...parsed.value.params },
+      classes: { ...merged?.classes, ...parsed.value.classes },
+    };
+  }
+  return merged;
 }

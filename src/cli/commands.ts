@@ -27,9 +27,11 @@ import { readCounterexample, sideBySide, writeCounterexample } from "../report/c
 import { failureToReport } from "../report/failure-report.ts";
 import { formatKtap } from "../report/ktap.ts";
 import { formatSummary } from "../report/summary.ts";
+import type { CoreOverrides } from "../timing/core.ts";
 import {
   compilerOption,
   configOption,
+  coreOverridesOption,
   intOption,
   oneOf,
   propertiesOption,
@@ -52,6 +54,13 @@ function coresOption(value: string | undefined): string[] {
     coreModel(c);
     return c;
   });
+}
+
+function coreOverridesFrom(values: OptionValues): { coreOverrides?: CoreOverrides } {
+  const params = values["core-param"];
+  const list = Array.isArray(params) ? params.map(String) : [];
+  const coreOverrides = coreOverridesOption(str(values, "core-file"), list);
+  return coreOverrides ? { coreOverrides } : {};
 }
 
 function modeOption(value: string | undefined): Mode {
@@ -125,6 +134,9 @@ const checkCommand: Command = {
   --reporter text|json|ktap  output format (default: text)
   --reports DIR              where counterexample reports go (default: reports/)
   --budgets FILE             cycle budgets (default: golden/budgets.json)
+  --core-param NAME=V        override an assumed core parameter or class latency, e.g.
+                             takenBranchBubble=2 or class.load.latency=5 (repeatable)
+  --core-file FILE           the same overrides as JSON ({"params": {...}, "classes": {...}})
   --candidate FILE.c|FILE.elf  check your own variant in the place of inline, against ref and the
                              specification (a .c file is compiled with the fixtures' flags: it
                              needs the cross compilers; write it like src/kernel/c/inline.c)
@@ -144,6 +156,8 @@ const checkCommand: Command = {
     reports: { type: "string" },
     budgets: { type: "string" },
     candidate: { type: "string" },
+    "core-param": { type: "string", multiple: true },
+    "core-file": { type: "string" },
   },
   run(values) {
     const reporter = oneOf("reporter", str(values, "reporter"), ["text", "json", "ktap"] as const) ?? "text";
@@ -163,6 +177,7 @@ const checkCommand: Command = {
       shard: shardOption(str(values, "shard")),
       properties: properties.filter((p) => p !== "P4" || fixtures.some((f) => f.mutant)),
       budgets,
+      ...coreOverridesFrom(values),
       onProgress: (done, total) => progress.update(done, total),
     });
     const dir = resolve(str(values, "reports") ?? resolve(PACKAGE_ROOT, "reports"));
@@ -227,6 +242,7 @@ const explainCommand: Command = {
   --compiler, --config      the build (default gcc defconfig)
   --left ID, --right ID     any two fixtures instead of ref and inline (e.g. a mutant)
   --core NAME, --mode steady|cold
+  --core-param NAME=V, --core-file FILE   overrides of the core's assumed parameters (as for check)
   --why-hot          which work bits make entry and exit work run on every syscall, and their cost
 `,
   options: {
@@ -245,6 +261,8 @@ const explainCommand: Command = {
     core: { type: "string" },
     mode: { type: "string" },
     "why-hot": { type: "boolean" },
+    "core-param": { type: "string", multiple: true },
+    "core-file": { type: "string" },
   },
   run(values) {
     const parsed = parseWorkNames(str(values, "work") ?? "");
@@ -282,7 +300,8 @@ const explainCommand: Command = {
     }
     const left = subjectOf(fixtureInfo(str(values, "left") ?? `ref.${build}`));
     const right = subjectOf(fixtureInfo(str(values, "right") ?? `inline.${build}`));
-    const timing = { core, mode };
+    const overrides = coreOverridesFrom(values).coreOverrides;
+    const timing = { core, mode, ...(overrides ? { overrides } : {}) };
     const l = detailRun(left, input, left.info.variant, timing);
     const r = detailRun(right, input, right.info.variant, timing);
     const rows = observationRows(l.obs, r.obs);

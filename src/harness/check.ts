@@ -13,7 +13,7 @@ import { fail, formatError } from "../errors.ts";
 import type { FixtureInfo } from "../kernel/fixtures.ts";
 import type { ExitInput } from "../kernel/state.ts";
 import { EXIT_RELEVANT_SHORT, SYSCALL_WORK_BITS } from "../kernel/work.ts";
-import type { CoreModel } from "../timing/core.ts";
+import type { CoreModel, CoreOverrides } from "../timing/core.ts";
 import { arbExitInput, exhaustiveInputs } from "./arbitraries.ts";
 import { type AcceptedRegression, type Budgets, budgetFor, judgeCycles } from "./budgets.ts";
 import { compareObservations, type Divergence, type Observation } from "./compare.ts";
@@ -53,6 +53,8 @@ export interface CheckOptions {
   readonly shard: { readonly index: number; readonly count: number } | null;
   readonly properties: readonly PropertyId[];
   readonly budgets: Budgets;
+  /** The user's overrides of the cores' assumed parameters, for what-if runs. */
+  readonly coreOverrides?: CoreOverrides;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -180,7 +182,7 @@ function budgetCheck(
 ): Check | undefined {
   const { ref, inline } = b;
   if (!ref || !inline) return undefined;
-  const model = coreModel(core);
+  const model = coreModel(core, options.coreOverrides);
   return {
     property: "P3",
     subject: options.cores.length > 1 ? `${core} ${b.name}` : b.name,
@@ -417,8 +419,9 @@ function fastPathNotes(
   return options.cores.flatMap((core) =>
     builds.flatMap((b) => {
       if (!b.ref || !b.inline) return [];
-      const ref = timeSubject(b.ref, noWork, core, options.mode).cycles;
-      const inline = timeSubject(b.inline, noWork, core, options.mode).cycles;
+      const model = coreModel(core, options.coreOverrides);
+      const ref = timeSubject(b.ref, noWork, core, options.mode, model).cycles;
+      const inline = timeSubject(b.inline, noWork, core, options.mode, model).cycles;
       const delta = inline - ref;
       return [
         `no-work fast path, ${core} ${b.name}: ref ${ref}, inline ${inline} cycles (${delta > 0 ? "+" : ""}${delta})`,

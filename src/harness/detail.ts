@@ -7,6 +7,7 @@ import { formatError } from "../errors.ts";
 import { type Effect, formatEffect } from "../kernel/effects.ts";
 import type { ExitInput } from "../kernel/state.ts";
 import { attributeCycles } from "../timing/attribute.ts";
+import type { CoreOverrides } from "../timing/core.ts";
 import { simulate } from "../timing/pipeline.ts";
 import { renderTimeline } from "../timing/timeline.ts";
 import type { Observation } from "./compare.ts";
@@ -39,7 +40,7 @@ export function detailRun(
   subject: Subject,
   input: ExitInput,
   label: string,
-  timing?: { core: string; mode: Mode },
+  timing?: { core: string; mode: Mode; overrides?: CoreOverrides },
 ): RunDetail {
   const run = runSubject(subject, input, label, true);
   const insns = run.trace?.insns ?? [];
@@ -50,7 +51,7 @@ export function detailRun(
   const error = run.error ? formatError(run.error) : null;
   if (!timing || !run.trace)
     return { obs: run.obs, executed, cycles: null, perEffect: [], timeline: "", error };
-  const result = simulate(coreModel(timing.core), insns, {
+  const result = simulate(coreModel(timing.core, timing.overrides), insns, {
     mode: timing.mode,
     frontEnd: true,
     keepPerInsn: true,

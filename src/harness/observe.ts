@@ -14,7 +14,7 @@ import type { FixtureInfo } from "../kernel/fixtures.ts";
 import { specGeneric } from "../kernel/spec-generic.ts";
 import { specLegacy } from "../kernel/spec-legacy.ts";
 import type { ExitInput } from "../kernel/state.ts";
-import type { CoreModel } from "../timing/core.ts";
+import { applyOverrides, type CoreModel, type CoreOverrides } from "../timing/core.ts";
 import { type CoreName, cores } from "../timing/cores/index.ts";
 import { simulate, type TimingResult } from "../timing/pipeline.ts";
 import type { Observation } from "./compare.ts";
@@ -120,10 +120,23 @@ export function specObservation(kind: "generic" | "legacy", input: ExitInput): O
   return { label: `spec (${kind})`, ...outcome, abi: { ok: true, problems: [] } };
 }
 
-export function coreModel(name: string): CoreModel {
-  const core = cores[name as CoreName];
-  if (!core) fail("USAGE", "--core", `unknown core "${name}" (${Object.keys(cores).join(", ")})`);
-  return core;
+const models = new Map<string, CoreModel>();
+
+/**
+ * A core by name, with the user's overrides of its assumptions applied (`--core-param`,
+ * `--core-file`); one object per distinct (name, overrides), so the timing memo never mixes them.
+ */
+export function coreModel(name: string, overrides?: CoreOverrides): CoreModel {
+  const base = cores[name as CoreName];
+  if (!base) fail("USAGE", "--core", `unknown core "${name}" (${Object.keys(cores).join(", ")})`);
+  if (!overrides) return base;
+  const key = `${name}\0${JSON.stringify(overrides)}`;
+  let model = models.get(key);
+  if (!model) {
+    model = applyOverrides(base, overrides);
+    models.set(key, model);
+  }
+  return model;
 }
 
 /**
@@ -149,7 +162,8 @@ export interface Timed {
   readonly timing: TimingResult;
 }
 
-const timingCache = new Map<string, TimingResult>();
+/** Per core object (overridden cores are other objects), per stream. */
+const timingCache = new WeakMap<CoreModel, Map<string, TimingResult>>();
 
 /** Times a collected stream of `subject` on a core, memoised by the stream (see the file comment). */
 export function timeStream(
@@ -158,11 +172,16 @@ export function timeStream(
   mode: Mode,
   core: CoreModel,
 ): TimingResult {
-  const key = `${core.name}|${mode}|${subject.info.sha256}|${streamKey(stream)}`;
-  let timing = timingCache.get(key);
+  let perCore = timingCache.get(core);
+  if (!perCore) {
+    perCore = new Map();
+    timingCache.set(core, perCore);
+  }
+  const key = `${mode}|${subject.info.sha256}|${streamKey(stream)}`;
+  let timing = perCore.get(key);
   if (!timing) {
     timing = simulate(core, stream, { mode, frontEnd: true });
-    timingCache.set(key, timing);
+    perCore.set(key, timing);
   }
   return timing;
 }
