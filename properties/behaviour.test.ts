@@ -13,7 +13,7 @@ describe("behaviour", () => {
     const p1 = run.summary.properties[0]!;
     expect(p1.subjects.map((s) => s.name)).toHaveLength(6);
     expect(p1.status, explain(run)).toBe("pass");
-    expect(run.summary.coverage).toEqual({ exhaustive: 8192, random: 10_000 });
+    expect(run.summary.coverage).toEqual([{ domain: "exit", exhaustive: 8192, random: 10_000 }]);
   });
 
   it("P2 ref, inline and legacy machine code match the specifications", () => {

@@ -21,7 +21,7 @@ function exitwork(...args: string[]) {
 }
 
 describe("exitwork command line", () => {
-  it("check on one build prints KTAP and exits 0 when every property holds", () => {
+  it("check on one build prints KTAP for both subjects and exits 0 when every property holds", () => {
     const r = exitwork(
       "check",
       "--compiler",
@@ -37,8 +37,9 @@ describe("exitwork command line", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("KTAP version 1");
-    expect(lines).toContain("1..4");
-    expect(lines.filter((l) => /^ok \d+ P\d_/.test(l))).toHaveLength(4);
+    expect(lines).toContain("1..8");
+    expect(lines.filter((l) => /^ok \d+ P\d_/.test(l))).toHaveLength(8);
+    expect(lines.filter((l) => /^ok \d+ P\d_syscall_/.test(l))).toHaveLength(4);
   });
 
   it("check exits 1 and writes a replayable report when a property fails", () => {
@@ -102,7 +103,7 @@ describe("exitwork command line", () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.properties[0]).toMatchObject({ id: "P1", status: "pass" });
-    expect(summary.coverage.exhaustive).toBe(8192);
+    expect(summary.coverage[0].exhaustive).toBe(8192);
   });
 
   it("bad input is one line with a code and exit 2, never a stack trace", () => {
@@ -134,7 +135,7 @@ describe("sharding", () => {
     const counts = [0, 1, 2].map(
       (index) => runCheck({ ...base, shard: { index, count: 3 } }).summary.coverage,
     );
-    expect(counts.reduce((n, c) => n + c.random, 0)).toBe(300);
-    expect(counts.reduce((n, c) => n + c.exhaustive, 0)).toBe(8192);
+    expect(counts.reduce((n, c) => n + c[0]!.random, 0)).toBe(300);
+    expect(counts.reduce((n, c) => n + c[0]!.exhaustive, 0)).toBe(8192);
   });
 });

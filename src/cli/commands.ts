@@ -4,16 +4,19 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { type ExitworkError, ExitworkFailure } from "../errors.ts";
 import { describeInput } from "../harness/arbitraries.ts";
 import { readBudgets } from "../harness/budgets.ts";
 import { candidateFixture } from "../harness/candidate.ts";
 import { runCheck } from "../harness/check.ts";
 import { observationRows } from "../harness/compare.ts";
 import { detailRun } from "../harness/detail.ts";
+import { DOMAINS, type Domain, type DomainId, exitDomain, syscallDomain } from "../harness/domain.ts";
 import { coreModel, type Mode, subjectOf } from "../harness/observe.ts";
 import { exitPath } from "../harness/paths.ts";
 import { readRegressions, replayCase, writeRegression } from "../harness/replay.ts";
-import { overallStatus } from "../harness/results.ts";
+import { type CheckSummary, mergeSummaries, overallStatus } from "../harness/results.ts";
 import {
   FIXTURE_COMPILERS,
   FIXTURE_CONFIGS,
@@ -86,24 +89,33 @@ function candidateFixtures(file: string, values: OptionValues): FixtureInfo[] {
   );
 }
 
-function selectFixtures(values: OptionValues): FixtureInfo[] {
+/** The subjects `--subject` names (both by default; a candidate is an exit-path variant). */
+function domainsOption(values: OptionValues): Domain[] {
+  const subject = oneOf("subject", str(values, "subject"), ["exit", "syscall", "all"] as const) ?? "all";
+  if (str(values, "candidate") !== undefined) {
+    if (subject === "syscall")
+      usage("--candidate", "a candidate is a variant of the exit path (--subject exit)");
+    return [exitDomain];
+  }
+  return subject === "all" ? [exitDomain, syscallDomain] : [DOMAINS[subject]];
+}
+
+function selectFixtures(values: OptionValues, domain: Domain): FixtureInfo[] {
   const candidate = str(values, "candidate");
   if (candidate !== undefined) return candidateFixtures(candidate, values);
   const compiler = compilerOption(str(values, "compiler"));
   const config = configOption(str(values, "config"));
   const variant = str(values, "variant");
-  const all = listFixtures({
+  const all = domain.fixtures({
     ...(compiler ? { compiler } : {}),
     ...(config ? { config } : {}),
     ...(flag(values, "no-mutants") ? { mutants: false } : {}),
   });
   if (variant === undefined) return all;
-  const chosen = all.filter((f) => f.variant === variant || (variant !== "legacy" && f.variant === "ref"));
-  if (!chosen.some((f) => f.variant === variant)) usage("--variant", `no fixture has variant "${variant}"`);
-  return chosen;
+  return all.filter((f) => f.variant === variant || (variant !== domain.legacy && f.variant === domain.ref));
 }
 
-class ProgressBar {
+export class ProgressBar {
   private last = -1;
   constructor(private readonly enabled: boolean) {}
   update(done: number, total: number): void {
@@ -123,7 +135,8 @@ const checkCommand: Command = {
 
   --compiler gcc|clang       only this compiler's fixtures (default: both)
   --config NAME              defconfig, ftrace or hardened (default: all three)
-  --variant NAME             ref, inline, legacy or a mutant variant (ref is kept as the reference)
+  --subject exit|syscall|all the exit path alone, the whole syscall with its entry work, or both (default)
+  --variant NAME             a variant or mutant (ref / svc-ref is kept as the reference)
   --no-mutants               leave the mutants (and so P4) out
   --properties P1,P2,...     which properties (default: all four)
   --core NAME|all            tsv110 (default), neoverse-n1, cortex-a72, or all three
@@ -144,6 +157,7 @@ const checkCommand: Command = {
   options: {
     compiler: { type: "string" },
     config: { type: "string" },
+    subject: { type: "string" },
     variant: { type: "string" },
     "no-mutants": { type: "boolean" },
     properties: { type: "string" },
@@ -159,50 +173,91 @@ const checkCommand: Command = {
     "core-param": { type: "string", multiple: true },
     "core-file": { type: "string" },
   },
-  run(values) {
+  async run(values) {
     const reporter = oneOf("reporter", str(values, "reporter"), ["text", "json", "ktap"] as const) ?? "text";
-    const properties = propertiesOption(str(values, "properties"));
-    const fixtures = selectFixtures(values);
-    const budgets = readBudgets(str(values, "budgets") ?? DEFAULT_BUDGETS);
-    const seed = intOption("seed", str(values, "seed"), DEFAULT_SEED);
-    const mode = modeOption(str(values, "mode"));
-    const cores = coresOption(str(values, "core"));
-    const progress = new ProgressBar(reporter === "text" && process.stderr.isTTY === true);
-    const run = runCheck({
-      fixtures,
-      cores,
-      mode,
-      seed,
-      runs: intOption("runs", str(values, "runs"), 10_000),
-      shard: shardOption(str(values, "shard")),
-      properties: properties.filter((p) => p !== "P4" || fixtures.some((f) => f.mutant)),
-      budgets,
-      ...coreOverridesFrom(values),
-      onProgress: (done, total) => progress.update(done, total),
-    });
-    const dir = resolve(str(values, "reports") ?? resolve(PACKAGE_ROOT, "reports"));
-    const written = new Map<string, string>();
-    for (const failure of run.failures) {
-      const core = failure.core ?? cores[0]!;
-      const file = writeCounterexample(dir, failureToReport(failure, { core, mode, seed }));
-      written.set(`${failure.property}:${failure.subject}`, file);
-    }
-    const summary = {
-      ...run.summary,
-      properties: run.summary.properties.map((p) => ({
-        ...p,
-        subjects: p.subjects.map((s) => {
-          const report = written.get(`${p.id}:${s.name}`);
-          return report ? { ...s, report } : s;
-        }),
-      })),
-    };
+    const domains = domainsOption(values);
+    // Each subject is independent: with two, each runs in a worker thread, on its own core.
+    const parts =
+      domains.length > 1
+        ? await Promise.all(domains.map((domain) => checkSubjectInWorker(values, domain.id)))
+        : [
+            checkSubject(
+              values,
+              domains[0]!,
+              new ProgressBar(reporter === "text" && process.stderr.isTTY === true),
+            ),
+          ];
+    const found = parts.filter((p): p is CheckSummary => p !== null);
+    if (found.length === 0) return usage("--variant", `no fixture has variant "${str(values, "variant")}"`);
+    const summary = mergeSummaries(found);
     if (reporter === "json") process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else if (reporter === "ktap") process.stdout.write(formatKtap(summary));
     else process.stdout.write(formatSummary(summary));
     return overallStatus(summary.properties) === "fail" ? 1 : 0;
   },
 };
+
+/**
+ * `exitwork check` for one subject: select its fixtures, run the properties, write a report per
+ * failure. Everything comes from the parsed options (plain data), so a worker thread can run it.
+ * Returns null when the options select no fixture of this subject.
+ */
+export function checkSubject(
+  values: OptionValues,
+  domain: Domain,
+  progress?: ProgressBar,
+): CheckSummary | null {
+  const properties = propertiesOption(str(values, "properties"));
+  const budgets = readBudgets(str(values, "budgets") ?? DEFAULT_BUDGETS);
+  const seed = intOption("seed", str(values, "seed"), DEFAULT_SEED);
+  const mode = modeOption(str(values, "mode"));
+  const cores = coresOption(str(values, "core"));
+  const fixtures = selectFixtures(values, domain);
+  if (fixtures.length === 0) return null;
+  const run = runCheck({
+    domain,
+    fixtures,
+    cores,
+    mode,
+    seed,
+    runs: intOption("runs", str(values, "runs"), 10_000),
+    shard: shardOption(str(values, "shard")),
+    properties: properties.filter((p) => p !== "P4" || fixtures.some((f) => f.mutant)),
+    budgets,
+    ...coreOverridesFrom(values),
+    ...(progress ? { onProgress: (done: number, total: number) => progress.update(done, total) } : {}),
+  });
+  const dir = resolve(str(values, "reports") ?? resolve(PACKAGE_ROOT, "reports"));
+  const written = new Map<string, string>();
+  for (const failure of run.failures) {
+    const core = failure.core ?? cores[0]!;
+    const file = writeCounterexample(dir, failureToReport(failure, { core, mode, seed }));
+    written.set(`${failure.property}:${failure.subject}`, file);
+  }
+  return {
+    ...run.summary,
+    properties: run.summary.properties.map((p) => ({
+      ...p,
+      subjects: p.subjects.map((s) => {
+        const report = written.get(`${p.id}:${s.name}`);
+        return report ? { ...s, report } : s;
+      }),
+    })),
+  };
+}
+
+function checkSubjectInWorker(values: OptionValues, domain: DomainId): Promise<CheckSummary | null> {
+  return new Promise((done, failed) => {
+    const worker = new Worker(new URL("./check-worker.js", import.meta.url), {
+      workerData: { values, domain },
+    });
+    worker.once("message", (m: { summary?: CheckSummary | null; error?: ExitworkError }) => {
+      if (m.error) failed(new ExitworkFailure(m.error));
+      else done(m.summary ?? null);
+    });
+    worker.once("error", failed);
+  });
+}
 
 function tracerOption(value: string | undefined): TracerAction {
   if (value === undefined || value === "none") return { kind: "none" };
@@ -379,10 +434,15 @@ input (for a mutant: the input must keep catching it).
   run(_values, positionals) {
     const file = positionals[0] ?? usage("promote", "name a report file (reports/<name>.json)");
     const { json } = readCounterexample(file);
-    const mutant = json.right.fixture ? fixtureInfo(json.right.fixture.id).mutant !== undefined : false;
+    const subject = json.subject ?? "exit";
+    const domain = DOMAINS[subject];
+    const mutant = json.right.fixture
+      ? domain.fixtureInfo(json.right.fixture.id).mutant !== undefined
+      : false;
     const target = writeRegression({
       name: json.name,
       property: json.property,
+      subject,
       headline: json.headline,
       expect: mutant ? "caught" : "holds",
       left: json.left,

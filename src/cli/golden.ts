@@ -2,13 +2,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Budgets, readBudgets } from "../harness/budgets.ts";
 import { seedBudgets } from "../harness/budgets-seed.ts";
-import {
-  describeChanges,
-  GOLDEN_CORES,
-  goldenChanges,
-  goldenFixtures,
-  writeGolden,
-} from "../harness/golden.ts";
+import { DOMAINS } from "../harness/domain.ts";
+import { describeChanges, GOLDEN_CORES, goldenChanges, writeGolden } from "../harness/golden.ts";
 import { type Command, flag } from "./command.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -43,7 +38,10 @@ removing obsolete files. Prints what changed, behaviour changes apart from cycle
       const existing: Budgets = existsSync(BUDGETS)
         ? readBudgets(BUDGETS)
         : { about: ABOUT, budgets: {}, acceptedRegressions: [] };
-      const seeded = seedBudgets(existing, goldenFixtures(), GOLDEN_CORES);
+      let seeded = existing;
+      for (const domain of Object.values(DOMAINS)) {
+        seeded = seedBudgets(seeded, domain.fixtures({ mutants: false }), GOLDEN_CORES, domain);
+      }
       writeFileSync(BUDGETS, `${JSON.stringify(seeded, null, 2)}\n`);
       const added = seeded.acceptedRegressions.length - existing.acceptedRegressions.length;
       process.stdout.write(`golden/budgets.json: ${added} new regression(s) to review\n`);

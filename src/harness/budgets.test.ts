@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ExitworkFailure } from "../errors.ts";
-import { type Budgets, judgeCycles, parseBudgets } from "./budgets.ts";
+import { type Budgets, judgeCycles, matchesPattern, parseBudgets } from "./budgets.ts";
 
 const where = { core: "tsv110", build: "gcc.defconfig", path: "no-work" };
 const base: Budgets = {
@@ -71,5 +71,42 @@ describe("seeded regressions", () => {
       ok: false,
       reason: "accepted_regression_unreviewed",
     });
+  });
+});
+
+describe("accepted regressions with wildcards", () => {
+  const wild: Budgets = {
+    ...base,
+    budgets: { tsv110: { "svc-inline.gcc.defconfig": { "entry|tracepoint+ptrace": 60, "entry|audit": 60 } } },
+    acceptedRegressions: [
+      {
+        core: "*",
+        build: "svc-*.gcc.*",
+        path: "*tracepoint+ptrace*",
+        maxExtraCycles: 3,
+        reason: "GCC's layout of the ptrace report",
+      },
+    ],
+  };
+  const at = (path: string) => ({ core: "tsv110", build: "svc-inline.gcc.defconfig", path });
+
+  it("cover every path they match, each up to the limit", () => {
+    expect(judgeCycles(wild, at("entry|tracepoint+ptrace"), 50, 53)).toMatchObject({ ok: true });
+    expect(judgeCycles(wild, at("entry|tracepoint+ptrace"), 50, 54)).toMatchObject({
+      ok: false,
+      reason: "accepted_regression_exceeded",
+    });
+  });
+
+  it("do not cover a path they do not match", () => {
+    expect(judgeCycles(wild, at("entry|audit"), 50, 51)).toMatchObject({
+      ok: false,
+      reason: "slower_than_ref",
+    });
+  });
+
+  it("treat regex characters in a pattern literally", () => {
+    expect(matchesPattern("a+b*", "a+bc")).toBe(true);
+    expect(matchesPattern("a+b*", "aab")).toBe(false);
   });
 });

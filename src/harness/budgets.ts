@@ -16,10 +16,20 @@ const cycles = z.number().int().nonnegative();
 /** Seeded regressions start with this reason; P3 accepts none of them until a person writes why. */
 export const UNREVIEWED = "UNREVIEWED";
 
+/**
+ * An accepted regression names one core, build and path, or a class of them: `*` in a field
+ * matches any run of characters ("svc-*.gcc.*", "*tracepoint+ptrace*"), so one reviewed reason
+ * covers every path it explains. The limit holds for each matched path on its own.
+ */
 export const acceptedRegressionSchema = z.object({
   core: z.string().min(1),
-  /** `<compiler>.<config>`, e.g. "gcc.defconfig". */
-  build: z.string().regex(/^[a-z0-9]+\.[a-z0-9-]+$/, "a build as <compiler>.<config>"),
+  /** `<compiler>.<config>` ("gcc.defconfig"), or the fixture where a build has several layouts ("svc-inline.gcc.defconfig"). */
+  build: z
+    .string()
+    .regex(
+      /^[a-z0-9*-]+(\.[a-z0-9*-]+)+$/,
+      "a build as <compiler>.<config> or <variant>.<compiler>.<config>",
+    ),
   path: z.string().min(1),
   maxExtraCycles: cycles,
   reason: z.string().min(10, "say why the regression is accepted"),
@@ -68,13 +78,34 @@ export function budgetFor(b: Budgets, core: string, build: string, path: string)
   return b.budgets[core]?.[build]?.[path];
 }
 
+const patterns = new Map<string, RegExp>();
+
+/** Whether `value` matches `pattern`, where `*` stands for any run of characters. */
+export function matchesPattern(pattern: string, value: string): boolean {
+  if (!pattern.includes("*")) return pattern === value;
+  let re = patterns.get(pattern);
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .split("*")
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+    );
+    patterns.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+/** The first accepted regression that names this core, build and path (wildcards allowed). */
 export function acceptedRegressionFor(
   b: Budgets,
   core: string,
   build: string,
   path: string,
 ): AcceptedRegression | undefined {
-  return b.acceptedRegressions.find((r) => r.core === core && r.build === build && r.path === path);
+  return b.acceptedRegressions.find(
+    (r) => matchesPattern(r.core, core) && matchesPattern(r.build, build) && matchesPattern(r.path, path),
+  );
 }
 
 export type BudgetVerdict =

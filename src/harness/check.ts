@@ -12,15 +12,15 @@ import fc from "fast-check";
 import { fail, formatError } from "../errors.ts";
 import type { FixtureInfo } from "../kernel/fixtures.ts";
 import type { ExitInput } from "../kernel/state.ts";
-import { EXIT_RELEVANT_SHORT, SYSCALL_WORK_BITS } from "../kernel/work.ts";
 import type { CoreModel, CoreOverrides } from "../timing/core.ts";
-import { arbExitInput, exhaustiveInputs } from "./arbitraries.ts";
 import { type AcceptedRegression, type Budgets, budgetFor, judgeCycles } from "./budgets.ts";
 import { compareObservations, type Divergence, type Observation } from "./compare.ts";
+import { type Domain, type DomainId, exitDomain } from "./domain.ts";
 import {
   type Build,
   coreModel,
   groupBuilds,
+  layoutName,
   type MachineRun,
   type Mode,
   runSubject,
@@ -29,7 +29,7 @@ import {
   timeStream,
   timeSubject,
 } from "./observe.ts";
-import { exitPath, NO_WORK_PATH } from "./paths.ts";
+import { NO_WORK_PATH } from "./paths.ts";
 import {
   type CheckSummary,
   NOT_CHECKED,
@@ -43,6 +43,8 @@ import {
 const MUTANT_HUNT_RUNS = 20_000;
 
 export interface CheckOptions {
+  /** The subject the fixtures are of (default: the exit path). */
+  readonly domain?: Domain;
   readonly fixtures: readonly FixtureInfo[];
   /** Cores P3 times on (P1, P2 and P4 do not depend on a core). */
   readonly cores: readonly string[];
@@ -71,6 +73,8 @@ export interface Found {
 /** A failing input for one property and subject, with what the comparison or the budget said. */
 export interface Failure {
   readonly property: PropertyId;
+  /** The subject: exit path or whole syscall. */
+  readonly domain: DomainId;
   /** The subject the property is about: a build, a fixture or a mutant. */
   readonly subject: string;
   readonly left: Subject | "generic" | "legacy";
@@ -100,20 +104,21 @@ function popcount(x: bigint): number {
   return n;
 }
 
-/** The exhaustive inputs this shard sweeps, fewest work bits first. */
-export function sweepInputs(shard: CheckOptions["shard"]): ExitInput[] {
-  const all = [...exhaustiveInputs()]
-    .map((input, index) => ({ input, index, bits: popcount(input.work) }))
-    .sort((a, b) => a.bits - b.bits || a.index - b.index);
+/**
+ * The exhaustive inputs this shard sweeps, fewest work bits the subject reads first (then fewest
+ * bits at all), so a first failure needs no more bits than any other one of the sweep.
+ */
+export function sweepInputs(shard: CheckOptions["shard"], domain: Domain = exitDomain): ExitInput[] {
+  const all = domain
+    .sweep()
+    .map((input, index) => ({
+      input,
+      index,
+      relevant: domain.workBits(input).length,
+      bits: popcount(input.work | input.workAtEntry),
+    }))
+    .sort((a, b) => a.relevant - b.relevant || a.bits - b.bits || a.index - b.index);
   return all.filter((_, i) => !shard || i % shard.count === shard.index).map((e) => e.input);
-}
-
-/** The short names of the exit-relevant work bits an input sets (for P4's minimality check). */
-export function exitBitsOf(input: ExitInput): string[] {
-  return EXIT_RELEVANT_SHORT.filter((short) => {
-    const bit = SYSCALL_WORK_BITS.find((b) => b.short === short)?.bit ?? 0;
-    return ((input.work >> BigInt(bit)) & 1n) === 1n;
-  });
 }
 
 /**
@@ -123,15 +128,16 @@ export function exitBitsOf(input: ExitInput): string[] {
 class InputRuns {
   private readonly runs = new Map<Subject, MachineRun>();
   private readonly specs = new Map<"generic" | "legacy", Observation>();
-  /** `collect`: keep each run's instruction stream, so P3 times the very runs P1 and P2 compared. */
+  /** `timed`: the subjects P3 times; their runs keep the instruction stream, so P3 times the very runs P1 and P2 compared. */
   constructor(
     readonly input: ExitInput,
-    private readonly collect: boolean,
+    private readonly timed: ReadonlySet<Subject>,
+    private readonly domain: Domain,
   ) {}
   run(subject: Subject, label: string): MachineRun {
     let r = this.runs.get(subject);
     if (!r) {
-      r = runSubject(subject, this.input, label, this.collect);
+      r = runSubject(subject, this.input, label, this.timed.has(subject));
       this.runs.set(subject, r);
     }
     return r;
@@ -142,21 +148,30 @@ class InputRuns {
       return fail("RUN_FAILED", subject.info.id, run.error ? formatError(run.error) : "no stream");
     return timeStream(subject, run.trace.insns, mode, core).totalCycles;
   }
+  private pathName?: string;
+  /** The input's path, as the subject names it (computed once: every P3 check asks). */
+  path(): string {
+    this.pathName ??= this.domain.path(this.input);
+    return this.pathName;
+  }
   spec(kind: "generic" | "legacy"): Observation {
     let o = this.specs.get(kind);
     if (!o) {
-      o = specObservation(kind, this.input);
+      o = specObservation(kind, this.input, this.domain);
       this.specs.set(kind, o);
     }
     return o;
   }
 }
 
+const NOTHING_TIMED: ReadonlySet<Subject> = new Set();
+
 type Verdict = { divergence?: Divergence; budget?: Failure["budget"]; detail: string };
 type Judge = (runs: InputRuns) => Verdict | undefined;
 
 interface Check {
   readonly property: PropertyId;
+  readonly domain: DomainId;
   readonly subject: string;
   readonly left: Failure["left"];
   readonly right: Failure["right"];
@@ -176,31 +191,35 @@ type RegressionsSeen = Map<AcceptedRegression, number>;
 
 function budgetCheck(
   b: Build,
+  inline: Subject,
   core: string,
   options: CheckOptions,
   seen: RegressionsSeen,
 ): Check | undefined {
-  const { ref, inline } = b;
-  if (!ref || !inline) return undefined;
+  const { ref } = b;
+  if (!ref) return undefined;
   const model = coreModel(core, options.coreOverrides);
+  const domain = options.domain ?? exitDomain;
+  const name = layoutName(b, inline);
   return {
     property: "P3",
-    subject: options.cores.length > 1 ? `${core} ${b.name}` : b.name,
+    domain: domain.id,
+    subject: options.cores.length > 1 ? `${core} ${name}` : name,
     left: ref,
     right: inline,
     core,
     judge: (runs) => {
-      const path = exitPath(runs.input);
+      const path = runs.path();
       const refCycles = runs.cycles(ref, model, options.mode);
       const inlineCycles = runs.cycles(inline, model, options.mode);
-      const verdict = judgeCycles(options.budgets, { core, build: b.name, path }, refCycles, inlineCycles);
+      const verdict = judgeCycles(options.budgets, { core, build: name, path }, refCycles, inlineCycles);
       if (verdict.ok) {
         if (verdict.accepted) {
           seen.set(verdict.accepted, Math.max(seen.get(verdict.accepted) ?? 0, inlineCycles - refCycles));
         }
         return undefined;
       }
-      const budget = budgetFor(options.budgets, core, b.name, path) ?? null;
+      const budget = budgetFor(options.budgets, core, name, path) ?? null;
       return {
         budget: { refCycles, inlineCycles, budget, verdict: verdict.message },
         detail: `path ${path}: ${verdict.message}`,
@@ -211,27 +230,39 @@ function budgetCheck(
 
 function buildChecks(builds: readonly Build[], options: CheckOptions, seen: RegressionsSeen): Check[] {
   const wanted = new Set(options.properties);
+  const domainId = (options.domain ?? exitDomain).id;
   const checks: Check[] = [];
   for (const b of builds) {
-    const { ref, inline, legacy } = b;
-    if (wanted.has("P1") && ref && inline) {
-      checks.push({
-        property: "P1",
-        subject: b.name,
-        left: ref,
-        right: inline,
-        judge: (runs) => behaviour(runs.run(ref, "ref").obs, runs.run(inline, "inline").obs),
-      });
+    const { ref, legacy } = b;
+    for (const inline of b.inlines) {
+      if (wanted.has("P1") && ref) {
+        checks.push({
+          property: "P1",
+          domain: domainId,
+          subject: layoutName(b, inline),
+          left: ref,
+          right: inline,
+          judge: (runs) => behaviour(runs.run(ref, "ref").obs, runs.run(inline, "inline").obs),
+        });
+      }
+      if (wanted.has("P3")) {
+        for (const core of options.cores) {
+          const check = budgetCheck(b, inline, core, options, seen);
+          if (check) checks.push(check);
+        }
+      }
     }
     if (wanted.has("P2")) {
-      for (const [subject, spec] of [
+      const specified: [Subject | undefined, "generic" | "legacy"][] = [
         [ref, "generic"],
-        [inline, "generic"],
+        ...b.inlines.map((i): [Subject, "generic"] => [i, "generic"]),
         [legacy, "legacy"],
-      ] as const) {
+      ];
+      for (const [subject, spec] of specified) {
         if (!subject) continue;
         checks.push({
           property: "P2",
+          domain: domainId,
           subject: subject.info.id,
           left: subject,
           right: spec,
@@ -239,16 +270,11 @@ function buildChecks(builds: readonly Build[], options: CheckOptions, seen: Regr
         });
       }
     }
-    if (wanted.has("P3")) {
-      for (const core of options.cores) {
-        const check = budgetCheck(b, core, options, seen);
-        if (check) checks.push(check);
-      }
-    }
     if (wanted.has("P4")) {
       for (const mutant of b.mutants) {
         checks.push({
           property: "P4",
+          domain: domainId,
           subject: mutant.info.id,
           left: ref ?? "generic",
           right: mutant,
@@ -273,6 +299,7 @@ interface Tally {
 function failureOf(check: Check, found: Found, verdict: Verdict): Failure {
   return {
     property: check.property,
+    domain: check.domain,
     subject: check.subject,
     left: check.left,
     right: check.right,
@@ -284,17 +311,28 @@ function failureOf(check: Check, found: Found, verdict: Verdict): Failure {
   };
 }
 
-/** The sweep: every check on every input of this shard, fewest work bits first. */
-/** P3 times runs, so it needs their streams; the other properties do not. */
-function needsStreams(checks: readonly Check[]): boolean {
-  return checks.some((c) => c.property === "P3");
+/** The subjects P3 times: their runs keep the stream; the other properties need none. */
+function timedSubjects(checks: readonly Check[]): ReadonlySet<Subject> {
+  const timed = new Set<Subject>();
+  for (const c of checks) {
+    if (c.property !== "P3") continue;
+    if (typeof c.left !== "string") timed.add(c.left);
+    if (typeof c.right !== "string") timed.add(c.right);
+  }
+  return timed;
 }
 
-function sweep(checks: readonly Check[], inputs: readonly ExitInput[], progress: (n: number) => void) {
+/** The sweep: every check on every input of this shard, fewest work bits first. */
+function sweep(
+  checks: readonly Check[],
+  inputs: readonly ExitInput[],
+  domain: Domain,
+  progress: (n: number) => void,
+) {
   const tallies = new Map<Check, Tally>(checks.map((c) => [c, { cases: 0 }]));
-  const collect = needsStreams(checks);
+  const timed = timedSubjects(checks);
   inputs.forEach((input, n) => {
-    const runs = new InputRuns(input, collect);
+    const runs = new InputRuns(input, timed, domain);
     for (const check of checks) {
       const tally = tallies.get(check)!;
       // A mutant needs only its first (minimal) kill; every other check counts every input.
@@ -312,8 +350,12 @@ function sweep(checks: readonly Check[], inputs: readonly ExitInput[], progress:
   return tallies;
 }
 
-function failingChecks(checks: readonly Check[], input: ExitInput): { check: Check; verdict: Verdict }[] {
-  const runs = new InputRuns(input, needsStreams(checks));
+function failingChecks(
+  checks: readonly Check[],
+  input: ExitInput,
+  domain: Domain,
+): { check: Check; verdict: Verdict }[] {
+  const runs = new InputRuns(input, timedSubjects(checks), domain);
   return checks.flatMap((check) => {
     const verdict = check.judge(runs);
     return verdict ? [{ check, verdict }] : [];
@@ -330,15 +372,16 @@ function randomPhase(
   options: CheckOptions,
 ): { cases: number; failures: Failure[] } {
   if (checks.length === 0 || options.runs === 0) return { cases: 0, failures: [] };
+  const domain = options.domain ?? exitDomain;
   let drawn = 0;
   let evaluated = 0;
   let shrinking = false;
   const result = fc.check(
-    fc.property(arbExitInput(), (input) => {
+    fc.property(domain.arbitrary(), (input) => {
       const k = drawn++;
       if (!shrinking && options.shard && k % options.shard.count !== options.shard.index) return true;
       if (!shrinking) evaluated++;
-      const ok = failingChecks(checks, input).length === 0;
+      const ok = failingChecks(checks, input, domain).length === 0;
       if (!ok) shrinking = true;
       return ok;
     }),
@@ -355,19 +398,54 @@ function randomPhase(
   };
   return {
     cases: evaluated,
-    failures: failingChecks(checks, input).map(({ check, verdict }) => failureOf(check, found, verdict)),
+    failures: failingChecks(checks, input, domain).map(({ check, verdict }) =>
+      failureOf(check, found, verdict),
+    ),
   };
+}
+
+/**
+ * The random phases of P1-P3, shared: each input drawn is judged by every property's checks, so
+ * the runs of ref and the inline layouts serve all three (each property still gets `runs` cases).
+ * When a property fails, fast-check shrinks on that failure; the properties that did not fail on
+ * the shrunk input then get a phase of their own, so one failure never hides another.
+ */
+function sharedRandomPhases(
+  checks: readonly Check[],
+  options: CheckOptions,
+): Map<PropertyId, { cases: number; failures: Failure[] }> {
+  const results = new Map<PropertyId, { cases: number; failures: Failure[] }>();
+  let remaining = [...new Set(checks.map((c) => c.property))];
+  while (remaining.length > 0) {
+    const pending = remaining;
+    const phase = randomPhase(
+      checks.filter((c) => pending.includes(c.property)),
+      options,
+    );
+    const failed = new Set(phase.failures.map((f) => f.property));
+    for (const id of pending) {
+      if (phase.failures.length === 0 || failed.has(id)) {
+        results.set(id, { cases: phase.cases, failures: phase.failures.filter((f) => f.property === id) });
+      }
+    }
+    remaining = phase.failures.length === 0 ? [] : pending.filter((id) => !failed.has(id));
+  }
+  return results;
 }
 
 /** fast-check's shrunk kill of a mutant: the smallest input it finds on which the mutant is caught. */
 function huntMutant(check: Check, options: CheckOptions): Failure | undefined {
+  const domain = options.domain ?? exitDomain;
   const result = fc.check(
-    fc.property(arbExitInput(), (input) => check.judge(new InputRuns(input, false)) === undefined),
+    fc.property(
+      domain.arbitrary(),
+      (input) => check.judge(new InputRuns(input, NOTHING_TIMED, domain)) === undefined,
+    ),
     { seed: options.seed, numRuns: Math.max(options.runs, MUTANT_HUNT_RUNS) },
   );
   if (!result.failed || !result.counterexample) return undefined;
   const [input] = result.counterexample;
-  const verdict = check.judge(new InputRuns(input, false));
+  const verdict = check.judge(new InputRuns(input, NOTHING_TIMED, domain));
   if (!verdict) return undefined;
   const found: Found = {
     source: "random",
@@ -397,7 +475,7 @@ function judgeMutant(
     const detail = "survived: no input tells it from ref and the specification";
     return { result: { name: check.subject, status: "fail", cases: tally.cases, detail } };
   }
-  const needed = exitBitsOf(kill.found.input);
+  const needed = (options.domain ?? exitDomain).workBits(kill.found.input);
   const how = `killed (${kill.found.source}) by: ${kill.divergence?.what ?? kill.detail}; work=${needed.join("|") || "0"}`;
   if (needed.length <= declared.length) {
     return { result: { name: check.subject, status: "pass", cases: tally.cases, detail: how } };
@@ -414,19 +492,24 @@ function fastPathNotes(
   options: CheckOptions,
   inputs: readonly ExitInput[],
 ): string[] {
-  const noWork = inputs.find((i) => exitPath(i) === NO_WORK_PATH);
+  const domain = options.domain ?? exitDomain;
+  const noWork = inputs.find((i) => domain.path(i) === NO_WORK_PATH);
   if (!noWork) return [];
   return options.cores.flatMap((core) =>
-    builds.flatMap((b) => {
-      if (!b.ref || !b.inline) return [];
-      const model = coreModel(core, options.coreOverrides);
-      const ref = timeSubject(b.ref, noWork, core, options.mode, model).cycles;
-      const inline = timeSubject(b.inline, noWork, core, options.mode, model).cycles;
-      const delta = inline - ref;
-      return [
-        `no-work fast path, ${core} ${b.name}: ref ${ref}, inline ${inline} cycles (${delta > 0 ? "+" : ""}${delta})`,
-      ];
-    }),
+    builds.flatMap((b) =>
+      b.inlines.flatMap((inline) => {
+        if (!b.ref) return [];
+        const model = coreModel(core, options.coreOverrides);
+        const ref = timeSubject(b.ref, noWork, core, options.mode, model).cycles;
+        const cycles = timeSubject(inline, noWork, core, options.mode, model).cycles;
+        const delta = cycles - ref;
+        const sign = delta > 0 ? "+" : "";
+        const name = layoutName(b, inline);
+        return [
+          `no-work fast path, ${core} ${name}: ${b.ref.info.variant} ${ref}, ${inline.info.variant} ${cycles} cycles (${sign}${delta})`,
+        ];
+      }),
+    ),
   );
 }
 
@@ -442,15 +525,20 @@ function acceptedNotes(seen: RegressionsSeen): string[] {
 }
 
 export function runCheck(options: CheckOptions): CheckRun {
-  const builds = groupBuilds(options.fixtures);
+  const domain = options.domain ?? exitDomain;
+  const builds = groupBuilds(options.fixtures, domain);
   const seen: RegressionsSeen = new Map();
   const checks = buildChecks(builds, options, seen);
-  const inputs = sweepInputs(options.shard);
-  const tallies = sweep(checks, inputs, (n) => options.onProgress?.(n, inputs.length));
+  const inputs = sweepInputs(options.shard, domain);
+  const tallies = sweep(checks, inputs, domain, (n) => options.onProgress?.(n, inputs.length));
 
   const failures: Failure[] = [];
   const properties: PropertyResult[] = [];
   let randomCases = 0;
+  const random = sharedRandomPhases(
+    checks.filter((c) => c.property !== "P4"),
+    options,
+  );
   for (const id of options.properties) {
     const mine = checks.filter((c) => c.property === id);
     const subjects: SubjectResult[] = [];
@@ -461,12 +549,12 @@ export function runCheck(options: CheckOptions): CheckRun {
         if (verdict.failure) failures.push(verdict.failure);
       }
     } else {
-      const random = randomPhase(mine, options);
-      randomCases = Math.max(randomCases, random.cases);
+      const phase = random.get(id) ?? { cases: 0, failures: [] };
+      randomCases = Math.max(randomCases, phase.cases);
       for (const check of mine) {
         const tally = tallies.get(check)!;
-        const failure = random.failures.find((f) => f.subject === check.subject) ?? tally.first;
-        const cases = tally.cases + random.cases;
+        const failure = phase.failures.find((f) => f.subject === check.subject) ?? tally.first;
+        const cases = tally.cases + phase.cases;
         subjects.push(
           failure
             ? { name: check.subject, status: "fail", cases, detail: failure.detail }
@@ -478,7 +566,7 @@ export function runCheck(options: CheckOptions): CheckRun {
     const notes = id === "P3" ? [...fastPathNotes(builds, options, inputs), ...acceptedNotes(seen)] : [];
     const status =
       subjects.length === 0 ? "skip" : subjects.some((s) => s.status === "fail") ? "fail" : "pass";
-    properties.push({ id, title: PROPERTY_TITLES[id], status, subjects, notes });
+    properties.push({ id, domain: domain.id, title: PROPERTY_TITLES[id], status, subjects, notes });
   }
   return {
     summary: {
@@ -493,7 +581,7 @@ export function runCheck(options: CheckOptions): CheckRun {
         mutants: options.fixtures.filter((f) => f.mutant).length,
       },
       properties,
-      coverage: { exhaustive: inputs.length, random: randomCases },
+      coverage: [{ domain: domain.id, exhaustive: inputs.length, random: randomCases }],
       notChecked: NOT_CHECKED,
     },
     failures,

@@ -7,12 +7,19 @@
  * that differs, then the AAPCS64 check. A row differs when its two sides differ; the report
  * writers put `*` on those rows.
  */
-import { type Effect, type EffectKind, formatEffect, hex } from "../kernel/effects.ts";
+
+import { hex } from "../kernel/effects.ts";
+import {
+  formatSyscallEffect as formatEffect,
+  type SyscallEffect,
+  type SyscallEffectKind,
+} from "../kernel/entry/types.ts";
 import type { ExitFinalState } from "../kernel/state.ts";
 
 export interface Observation {
   readonly label: string;
-  readonly effects: readonly Effect[];
+  /** Exit effects, and for the whole-syscall subject the entry effects before them. */
+  readonly effects: readonly SyscallEffect[];
   readonly final: ExitFinalState;
   /** task_struct bytes after the run (machine runs only). */
   readonly task?: Uint8Array;
@@ -69,7 +76,21 @@ const RULE = {
   memory:
     "KERNEL.md §3: the exit path writes no task or pt_regs memory beyond on_dispatch and the ptrace scratch/x0",
   abi: "AAPCS64: x19-x29, sp and the platform register x18 are preserved and the function returns to its caller",
-} as const;
+  sud_dispatch:
+    "KERNEL.md §6: the SUD dispatch check comes first; a dispatched syscall sets on_dispatch, is rolled back and gets no other entry work",
+  rseq_slice_enter: "KERNEL.md §6: the RSEQ_SLICE work runs right after the SUD check",
+  ptrace_entry:
+    "KERNEL.md §6: with TRACE or EMU, the ptrace entry stop (x7/r12 = 0 during it, restored after); a non-zero report or EMU skips the syscall",
+  seccomp: "KERNEL.md §6: with SECCOMP, __secure_computing() after the ptrace stop; -1 skips the syscall",
+  sys_enter:
+    "KERNEL.md §6: with TRACEPOINT, the sys_enter event with the syscall number re-read after ptrace and seccomp",
+  audit_entry:
+    "KERNEL.md §6: audit entry last, with the final syscall number and four arguments, iff audit_context",
+  syscall_body:
+    "KERNEL.md §6: the syscall body runs with the number syscall_trace_enter() returns, unless it was skipped",
+  syscall_skipped:
+    "KERNEL.md §6: a skipped syscall (SUD, ptrace, EMU, seccomp) runs no body but still goes through the exit path",
+} as const satisfies Record<SyscallEffectKind, string> & Record<string, string>;
 
 function effectRows(a: Observation, b: Observation): Row[] {
   const rows: Row[] = [];
@@ -140,7 +161,7 @@ function abiRows(a: Observation, b: Observation): Row[] {
   ];
 }
 
-function kindsInOrder(effects: readonly Effect[]): EffectKind[] {
+function kindsInOrder(effects: readonly SyscallEffect[]): SyscallEffectKind[] {
   return effects.map((e) => e.kind);
 }
 
@@ -213,7 +234,7 @@ export function observationRows(a: Observation, b: Observation): Row[] {
   ];
 }
 
-function sameEffect(a: Effect, b: Effect): boolean {
+function sameEffect(a: SyscallEffect, b: SyscallEffect): boolean {
   switch (a.kind) {
     case "audit_exit":
       return b.kind === a.kind && a.success === b.success && a.returnCode === b.returnCode;
@@ -227,8 +248,12 @@ function sameEffect(a: Effect, b: Effect): boolean {
         a.x0 === b.x0 &&
         a.scratch === b.scratch
       );
-    default:
+    case "rseq_check":
+    case "on_dispatch_cleared":
       return a.kind === b.kind;
+    default:
+      // Entry effects: their one text form holds every field.
+      return a.kind === b.kind && formatEffect(a) === formatEffect(b);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { disassemble } from "../a64/decode.ts";
 import { formatError } from "../errors.ts";
-import { type Effect, formatEffect } from "../kernel/effects.ts";
+import { formatSyscallEffect, type SyscallEffect } from "../kernel/entry/types.ts";
 import type { ExitInput } from "../kernel/state.ts";
 import { attributeCycles } from "../timing/attribute.ts";
 import type { CoreOverrides } from "../timing/core.ts";
@@ -29,10 +29,10 @@ export interface RunDetail {
   readonly error: string | null;
 }
 
-function effectName(effects: readonly Effect[], share: number | "return"): string {
+function effectName(effects: readonly SyscallEffect[], share: number | "return"): string {
   if (share === "return") return "return";
   const effect = effects[share];
-  return effect ? formatEffect(effect) : `effect ${share}`;
+  return effect ? formatSyscallEffect(effect) : `effect ${share}`;
 }
 
 /** Runs `subject` on `input` with the stream collected, and times it when a core is given. */

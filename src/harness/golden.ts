@@ -9,17 +9,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatEffects, formatFinalState, hex } from "../kernel/effects.ts";
-import { type FixtureInfo, listFixtures } from "../kernel/fixtures.ts";
-import type { ExitInput, TracerAction } from "../kernel/state.ts";
-import {
-  EXHAUSTIVE_INPUT_COUNT,
-  EXHAUSTIVE_REGS,
-  EXHAUSTIVE_TRACER_ACTIONS,
-  exhaustiveInputs,
-} from "./arbitraries.ts";
+import { formatFinalState, hex } from "../kernel/effects.ts";
+import { formatSyscallEffects } from "../kernel/entry/types.ts";
+import type { FixtureInfo } from "../kernel/fixtures.ts";
+import type { ExitFinalState, ExitInput, TracerAction } from "../kernel/state.ts";
+import { EXHAUSTIVE_REGS, EXHAUSTIVE_TRACER_ACTIONS } from "./arbitraries.ts";
+import { DOMAINS, type Domain, exitDomain, syscallDomain } from "./domain.ts";
 import { coreModel, type Mode, runSubject, subjectOf, timeStream } from "./observe.ts";
-import { exitPath } from "./paths.ts";
 
 export const GOLDEN_TRACES_DIR = fileURLToPath(new URL("../../golden/traces/", import.meta.url));
 export const GOLDEN_CORES = ["tsv110", "neoverse-n1", "cortex-a72"] as const;
@@ -27,9 +23,19 @@ const MODE: Mode = "steady";
 const BEHAVIOUR = "== behaviour ==";
 const CYCLES = "== cycles ==";
 
-/** The fixtures with golden traces: every build of ref, inline and legacy (mutants are P4's). */
-export function goldenFixtures(): FixtureInfo[] {
-  return listFixtures({ mutants: false });
+export interface GoldenFixture {
+  readonly info: FixtureInfo;
+  readonly domain: Domain;
+}
+
+/**
+ * The fixtures with golden traces: every build of every variant of both subjects (ref, inline,
+ * legacy; svc-ref, svc-exit-inline, svc-inline). Mutants are P4's.
+ */
+export function goldenFixtures(): GoldenFixture[] {
+  return Object.values(DOMAINS).flatMap((domain) =>
+    domain.fixtures({ mutants: false }).map((info) => ({ info, domain })),
+  );
 }
 
 function tracerName(t: TracerAction): string {
@@ -113,58 +119,146 @@ function stateName(input: ExitInput): string {
   return DIMENSIONS.map((d) => d.of(input)).join("\t");
 }
 
-function header(info: FixtureInfo): string[] {
+function header(info: FixtureInfo, domain: Domain, count: number): string[] {
   const tracers = EXHAUSTIVE_TRACER_ACTIONS.map(tracerName).join(", ");
   const r = EXHAUSTIVE_REGS;
+  const inputs =
+    domain.id === "exit"
+      ? [
+          `# inputs: the exhaustive sweep, ${count} inputs: work 0x00-0xff x on_dispatch x audit_context x compat`,
+          `#   x tracer {${tracers}}; x0=${hex(r.x0)} x7=${hex(r.x7)} x12=${hex(r.x12)} orig_x0=${hex(r.orig_x0)}`,
+        ]
+      : [
+          `# inputs: the whole-syscall sweep, ${count} inputs (src/kernel/entry/arbitraries.ts syscallSweep(): every entry`,
+          "#   work word with every outcome of the hooks its bits call); listed by their position in it, 0-based",
+        ];
   return [
-    `# exitwork golden trace: ${info.id}`,
+    `# exitwork golden trace: ${info.id} (${domain.title})`,
     `# fixture: golden/fixtures/${info.id}.elf sha256 ${info.sha256}`,
-    `# inputs: the exhaustive sweep, ${EXHAUSTIVE_INPUT_COUNT} inputs: work 0x00-0xff x on_dispatch x audit_context x compat`,
-    `#   x tracer {${tracers}}; x0=${hex(r.x0)} x7=${hex(r.x7)} x12=${hex(r.x12)} orig_x0=${hex(r.orig_x0)}`,
+    ...inputs,
     `# cycles: ${MODE} state, per core; regenerate with: npm run golden`,
   ];
 }
 
+/** `0-15, 32, 40-47` for sorted sweep positions. */
+function indexRanges(indices: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < indices.length; ) {
+    let j = i;
+    while (j + 1 < indices.length && indices[j + 1] === indices[j]! + 1) j++;
+    parts.push(i === j ? String(indices[i]) : `${indices[i]}-${indices[j]}`);
+    i = j + 1;
+  }
+  return parts.join(", ");
+}
+
 /** The golden trace of one fixture, as the file holds it. */
-export function renderGoldenTrace(info: FixtureInfo): string {
-  const subject = subjectOf(info);
-  const cores = GOLDEN_CORES.map((name) => coreModel(name));
-  const groups = new Map<string, { lines: string[]; byState: Map<string, number[]> }>();
-  const cycles = cores.map(() => new Map<string, Map<number, number>>());
-  for (const input of exhaustiveInputs()) {
-    const run = runSubject(subject, input, info.variant, true);
-    const outcome = run.error
-      ? [`  error: ${run.error.code}: ${run.error.message}`]
-      : [
-          ...formatEffects(run.obs.effects).map((l) => `    ${l}`),
-          `  final: ${formatFinalState(run.obs.final)}`,
-        ];
-    const key = outcome.join("\n");
+/** An outcome as the files print it: the effects, then the final state (or why the run failed). */
+type Outcome = readonly string[];
+
+function outcomeLines(effects: Parameters<typeof formatSyscallEffects>[0], final: ExitFinalState): Outcome {
+  return [...formatSyscallEffects(effects).map((l) => `    ${l}`), `  final: ${formatFinalState(final)}`];
+}
+
+/** The behaviour section's body: inputs with the same outcome grouped, in order of first appearance. */
+function behaviourBody(domain: Domain, inputs: readonly ExitInput[], outcomes: readonly Outcome[]): string[] {
+  const groups = new Map<string, { lines: Outcome; byState: Map<string, number[]>; indices: number[] }>();
+  inputs.forEach((input, index) => {
+    const lines = outcomes[index]!;
+    const key = lines.join("\n");
     let group = groups.get(key);
     if (!group) {
-      group = { lines: outcome, byState: new Map() };
+      group = { lines, byState: new Map(), indices: [] };
       groups.set(key, group);
     }
+    group.indices.push(index);
     const state = stateName(input);
     const words = group.byState.get(state) ?? [];
     words.push(Number(input.work));
     group.byState.set(state, words);
-    if (!run.trace) continue;
-    const path = exitPath(input);
+  });
+  const out: string[] = [];
+  let n = 0;
+  for (const group of groups.values()) {
+    out.push("", `outcome ${++n}: ${group.indices.length} inputs`, "  effects:", ...group.lines, "  inputs:");
+    if (domain.id === "exit") out.push(...stateLines(group.byState));
+    else
+      out.push(
+        `    ${indexRanges(group.indices)}`,
+        `    e.g. ${domain.describe(inputs[group.indices[0]!]!)}`,
+      );
+  }
+  return out;
+}
+
+/**
+ * The whole syscall's behaviour is pinned once, as the specification gives it over the sweep
+ * (svc.behaviour.txt): its three layouts must all behave so (P1, P2), and 18 copies of it would
+ * not fit the 5 MB the golden traces may take. Each svc fixture's file says it matches, or lists
+ * its own outcomes where it does not.
+ */
+export const SHARED_BEHAVIOUR_FILE = "svc.behaviour.txt";
+
+const specBodies = new Map<Domain, string[]>();
+
+function specBehaviourBody(domain: Domain): string[] {
+  let body = specBodies.get(domain);
+  if (!body) {
+    const inputs = domain.sweep();
+    body = behaviourBody(
+      domain,
+      inputs,
+      inputs.map((input) => {
+        const spec = domain.spec("generic", input);
+        return outcomeLines(spec.effects, spec.final);
+      }),
+    );
+    specBodies.set(domain, body);
+  }
+  return body;
+}
+
+/** svc.behaviour.txt: the specification's outcomes over the whole-syscall sweep. */
+export function renderSharedBehaviour(domain: Domain): string {
+  const count = domain.sweep().length;
+  return `${[
+    `# exitwork golden behaviour: the ${domain.title}, as the specification (specSyscall) gives it`,
+    `# inputs: the whole-syscall sweep, ${count} inputs (src/kernel/entry/arbitraries.ts syscallSweep()); listed by their position in it, 0-based`,
+    "# every svc-* fixture's golden trace says whether its machine code gives exactly these outcomes",
+    "",
+    BEHAVIOUR,
+    ...specBehaviourBody(domain),
+  ].join("\n")}\n`;
+}
+
+/** The golden trace of one fixture, as the file holds it. */
+export function renderGoldenTrace(info: FixtureInfo, domain: Domain = exitDomain): string {
+  const subject = subjectOf(info, domain);
+  const cores = GOLDEN_CORES.map((name) => coreModel(name));
+  const cycles = cores.map(() => new Map<string, Map<number, number>>());
+  const inputs = domain.sweep();
+  const outcomes = inputs.map((input) => {
+    const run = runSubject(subject, input, info.variant, true);
+    if (!run.trace) return [`  error: ${run.error?.code}: ${run.error?.message}`];
+    const path = domain.path(input);
     cores.forEach((core, c) => {
       const total = timeStream(subject, run.trace?.insns ?? [], MODE, core).totalCycles;
       const perPath = cycles[c]!.get(path) ?? new Map<number, number>();
       perPath.set(total, (perPath.get(total) ?? 0) + 1);
       cycles[c]!.set(path, perPath);
     });
-  }
-  const out = [...header(info), "", BEHAVIOUR];
-  let n = 0;
-  for (const group of groups.values()) {
-    const count = [...group.byState.values()].reduce((sum, w) => sum + w.length, 0);
-    out.push("", `outcome ${++n}: ${count} inputs`, "  effects:", ...group.lines, "  inputs:");
-    out.push(...stateLines(group.byState));
-  }
+    return outcomeLines(run.obs.effects, run.obs.final);
+  });
+  const body = behaviourBody(domain, inputs, outcomes);
+  const shared = domain.id === "syscall" && body.join("\n") === specBehaviourBody(domain).join("\n");
+  const out = [
+    ...header(info, domain, inputs.length),
+    "",
+    BEHAVIOUR,
+    ...(shared
+      ? ["", `  every outcome as in ${SHARED_BEHAVIOUR_FILE} (the specification's, over the same sweep)`]
+      : body),
+  ];
   out.push("", CYCLES);
   cores.forEach((core, c) => {
     out.push("", `core ${core.name}:`);
@@ -209,14 +303,23 @@ function lineDiff(before: string, after: string): string[] {
 
 /** Compares what the fixtures give today with golden/traces; writes nothing. */
 export function goldenChanges(
-  fixtures = goldenFixtures(),
+  fixtures: readonly GoldenFixture[] = goldenFixtures(),
   dir = GOLDEN_TRACES_DIR,
 ): { changes: GoldenChange[]; rendered: Map<string, string> } {
   const rendered = new Map<string, string>();
   const changes: GoldenChange[] = [];
-  for (const info of fixtures) {
-    const file = goldenFile(info, dir);
-    const now = renderGoldenTrace(info);
+  const renderings: { file: string; render: () => string }[] = fixtures.map(({ info, domain }) => ({
+    file: goldenFile(info, dir),
+    render: () => renderGoldenTrace(info, domain),
+  }));
+  if (fixtures.some((f) => f.domain.id === "syscall")) {
+    renderings.push({
+      file: join(dir, SHARED_BEHAVIOUR_FILE),
+      render: () => renderSharedBehaviour(syscallDomain),
+    });
+  }
+  for (const { file, render } of renderings) {
+    const now = render();
     rendered.set(file, now);
     if (!existsSync(file)) {
       changes.push({ file, kind: "new", behaviour: true, cycles: true, lines: [] });
@@ -239,7 +342,10 @@ export function goldenChanges(
 }
 
 /** Writes golden/traces anew (and removes obsolete files); returns what changed. */
-export function writeGolden(fixtures = goldenFixtures(), dir = GOLDEN_TRACES_DIR): GoldenChange[] {
+export function writeGolden(
+  fixtures: readonly GoldenFixture[] = goldenFixtures(),
+  dir = GOLDEN_TRACES_DIR,
+): GoldenChange[] {
   const { changes, rendered } = goldenChanges(fixtures, dir);
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of rendered) writeFileSync(file, text);

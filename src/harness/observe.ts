@@ -11,32 +11,34 @@ import { readFileSync } from "node:fs";
 import type { ExecutedInsn } from "../a64/stream.ts";
 import { fail, formatError } from "../errors.ts";
 import type { FixtureInfo } from "../kernel/fixtures.ts";
-import { specGeneric } from "../kernel/spec-generic.ts";
-import { specLegacy } from "../kernel/spec-legacy.ts";
 import type { ExitInput } from "../kernel/state.ts";
 import { applyOverrides, type CoreModel, type CoreOverrides } from "../timing/core.ts";
 import { type CoreName, cores } from "../timing/cores/index.ts";
 import { simulate, type TimingResult } from "../timing/pipeline.ts";
 import type { Observation } from "./compare.ts";
-import { isRunError, loadProgram, type Program, type RunError, type RunTrace, runExit } from "./run.ts";
+import { type Domain, type DomainTrace, exitDomain } from "./domain.ts";
+import { isRunError, type Program, type RunError } from "./run.ts";
 
 export interface Subject {
   readonly info: FixtureInfo;
   readonly program: Program;
+  /** What the fixture is of: the exit path or the whole syscall. */
+  readonly domain: Domain;
 }
 
 /** The fixtures of one compiler and configuration: `gcc.defconfig` and so on. */
 export interface Build {
   readonly name: string;
   readonly ref?: Subject;
-  readonly inline?: Subject;
+  /** The layouts checked against ref (the domain's `inlines`, or a user's candidate). */
+  readonly inlines: readonly Subject[];
   readonly legacy?: Subject;
   readonly mutants: readonly Subject[];
 }
 
 export interface MachineRun {
   readonly obs: Observation;
-  readonly trace?: RunTrace;
+  readonly trace?: DomainTrace;
   readonly error?: RunError;
 }
 
@@ -48,7 +50,7 @@ const programs = new Map<string, Program>();
  * Loads a fixture's program once per process (its decode cache is shared by every run), from the
  * ELF the info names: a committed fixture or a user's candidate.
  */
-export function subjectOf(info: FixtureInfo): Subject {
+export function subjectOf(info: FixtureInfo, domain: Domain = exitDomain): Subject {
   const key = `${info.elfPath}\0${info.sha256}`;
   let program = programs.get(key);
   if (!program) {
@@ -58,32 +60,44 @@ export function subjectOf(info: FixtureInfo): Subject {
     } catch {
       return fail("FIXTURE_MISSING", info.elfPath, "cannot read the ELF");
     }
-    const loaded = loadProgram(bytes, info.id);
+    const loaded = domain.load(bytes, info.id);
     if (isRunError(loaded)) fail(loaded.code, loaded.path, loaded.message);
     program = loaded;
     programs.set(key, program);
   }
-  return { info, program };
+  return { info, program, domain };
 }
 
 export function buildName(info: FixtureInfo): string {
   return `${info.compiler}.${info.config}`;
 }
 
-export function groupBuilds(fixtures: readonly FixtureInfo[]): Build[] {
-  const builds = new Map<string, { ref?: Subject; inline?: Subject; legacy?: Subject; mutants: Subject[] }>();
+/**
+ * How a build's inline layout is named in results and budgets: the build (`gcc.defconfig`), or
+ * the fixture (`svc-inline.gcc.defconfig`) where a build has several layouts checked against ref.
+ */
+export function layoutName(b: Build, inline: Subject): string {
+  return b.inlines.length > 1 ? inline.info.id : b.name;
+}
+
+export function groupBuilds(fixtures: readonly FixtureInfo[], domain: Domain = exitDomain): Build[] {
+  const builds = new Map<
+    string,
+    { ref?: Subject; inlines: Subject[]; legacy?: Subject; mutants: Subject[] }
+  >();
   for (const info of fixtures) {
     const name = buildName(info);
     let b = builds.get(name);
     if (!b) {
-      b = { mutants: [] };
+      b = { inlines: [], mutants: [] };
       builds.set(name, b);
     }
-    const subject = subjectOf(info);
+    const subject = subjectOf(info, domain);
     if (info.mutant) b.mutants.push(subject);
-    else if (info.variant === "ref" || info.variant === "inline" || info.variant === "legacy")
-      b[info.variant] = subject;
-    else fail("FIXTURE_VARIANT", info.id, `unknown variant ${info.variant}`);
+    else if (info.variant === domain.ref) b.ref = subject;
+    else if (info.variant === domain.legacy) b.legacy = subject;
+    else if (domain.inlines.includes(info.variant)) b.inlines.push(subject);
+    else fail("FIXTURE_VARIANT", info.id, `not a variant of the ${domain.title}: ${info.variant}`);
   }
   return [...builds.entries()].map(([name, b]) => ({ name, ...b }));
 }
@@ -99,7 +113,7 @@ function errorObservation(label: string, input: ExitInput, error: RunError): Obs
 }
 
 export function runSubject(subject: Subject, input: ExitInput, label: string, collect = false): MachineRun {
-  const trace = runExit(subject.program, input, { collect });
+  const trace = subject.domain.run(subject.program, input, { collect });
   if (isRunError(trace)) return { obs: errorObservation(label, input, trace), error: trace };
   return {
     obs: {
@@ -115,9 +129,12 @@ export function runSubject(subject: Subject, input: ExitInput, label: string, co
 }
 
 /** The specification's outcome as an observation; it has no memory image and keeps the ABI by definition. */
-export function specObservation(kind: "generic" | "legacy", input: ExitInput): Observation {
-  const outcome = kind === "generic" ? specGeneric(input) : specLegacy(input);
-  return { label: `spec (${kind})`, ...outcome, abi: { ok: true, problems: [] } };
+export function specObservation(
+  kind: "generic" | "legacy",
+  input: ExitInput,
+  domain: Domain = exitDomain,
+): Observation {
+  return { label: `spec (${kind})`, ...domain.spec(kind, input), abi: { ok: true, problems: [] } };
 }
 
 const models = new Map<string, CoreModel>();
@@ -158,7 +175,7 @@ function streamKey(stream: readonly ExecutedInsn[]): string {
 export interface Timed {
   readonly cycles: number;
   readonly stream: readonly ExecutedInsn[];
-  readonly trace: RunTrace;
+  readonly trace: DomainTrace;
   readonly timing: TimingResult;
 }
 
@@ -197,7 +214,7 @@ export function timeSubject(
   mode: Mode,
   core: CoreModel = coreModel(coreName),
 ): Timed {
-  const trace = runExit(subject.program, input, { collect: true });
+  const trace = subject.domain.run(subject.program, input, { collect: true });
   if (isRunError(trace)) return fail("RUN_FAILED", subject.info.id, formatError(trace));
   const stream = trace.insns ?? [];
   const timing = timeStream(subject, stream, mode, core);

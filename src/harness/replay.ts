@@ -7,11 +7,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { fail } from "../errors.ts";
-import { fixtureInfo } from "../kernel/fixtures.ts";
-import { exitInputSchema } from "../kernel/input-json.ts";
 import type { ExitInput } from "../kernel/state.ts";
 import { type Budgets, budgetFor, judgeCycles } from "./budgets.ts";
 import { compareObservations, type Divergence, type Observation } from "./compare.ts";
+import { DOMAINS, type Domain, type DomainId } from "./domain.ts";
 import {
   buildName,
   type Mode,
@@ -21,7 +20,6 @@ import {
   subjectOf,
   timeSubject,
 } from "./observe.ts";
-import { exitPath } from "./paths.ts";
 import type { PropertyId } from "./results.ts";
 
 export interface SideRef {
@@ -32,6 +30,8 @@ export interface SideRef {
 
 export interface ReplayCase {
   readonly property: PropertyId;
+  /** The subject the fixtures are of (exit path when absent). */
+  readonly subject?: DomainId;
   readonly left: SideRef;
   readonly right: SideRef;
   readonly input: ExitInput;
@@ -50,32 +50,33 @@ export interface ReplayResult {
 
 type Side = { kind: "subject"; subject: Subject } | { kind: "spec"; spec: "generic" | "legacy" };
 
-function resolve(side: SideRef, notes: string[]): Side {
+function resolve(side: SideRef, domain: Domain, notes: string[]): Side {
   if (side.spec) return { kind: "spec", spec: side.spec };
   if (!side.fixture) return fail("REPLAY_SIDE", side.label, "neither a fixture nor a specification");
-  const info = fixtureInfo(side.fixture.id);
+  const info = domain.fixtureInfo(side.fixture.id);
   if (info.sha256 !== side.fixture.sha256) {
     notes.push(
       `${info.id} changed since the report (sha256 ${side.fixture.sha256.slice(0, 12)} then, ${info.sha256.slice(0, 12)} now): replayed on today's build`,
     );
   }
-  return { kind: "subject", subject: subjectOf(info) };
+  return { kind: "subject", subject: subjectOf(info, domain) };
 }
 
-function observe(side: Side, input: ExitInput, label: string): Observation {
+function observe(side: Side, input: ExitInput, label: string, domain: Domain): Observation {
   return side.kind === "spec"
-    ? specObservation(side.spec, input)
+    ? specObservation(side.spec, input, domain)
     : runSubject(side.subject, input, label).obs;
 }
 
 export function replayCase(c: ReplayCase, budgets: Budgets): ReplayResult {
   const notes: string[] = [];
-  const left = resolve(c.left, notes);
-  const right = resolve(c.right, notes);
+  const domain = DOMAINS[c.subject ?? "exit"];
+  const left = resolve(c.left, domain, notes);
+  const right = resolve(c.right, domain, notes);
   if (c.property !== "P3") {
     const divergence = compareObservations(
-      observe(left, c.input, c.left.label),
-      observe(right, c.input, c.right.label),
+      observe(left, c.input, c.left.label, domain),
+      observe(right, c.input, c.right.label, domain),
     );
     return { reproduced: divergence !== undefined, ...(divergence ? { divergence } : {}), notes };
   }
@@ -86,7 +87,8 @@ export function replayCase(c: ReplayCase, budgets: Budgets): ReplayResult {
   const mode = c.mode ?? "steady";
   const l = timeSubject(left.subject, c.input, core, mode).cycles;
   const r = timeSubject(right.subject, c.input, core, mode).cycles;
-  const where = { core, build: buildName(right.subject.info), path: exitPath(c.input) };
+  const build = domain.inlines.length > 1 ? right.subject.info.id : buildName(right.subject.info);
+  const where = { core, build, path: domain.path(c.input) };
   const verdict = judgeCycles(budgets, where, l, r);
   const message = verdict.ok
     ? `holds (budget ${budgetFor(budgets, core, where.build, where.path)})`
@@ -106,6 +108,7 @@ const sideSchema = z.object({
 export const regressionSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/),
   property: z.enum(["P1", "P2", "P3", "P4"]),
+  subject: z.enum(["exit", "syscall"]).default("exit"),
   headline: z.string(),
   /**
    * "holds": the property must hold on this input (the bug it once showed stays fixed);
@@ -116,11 +119,12 @@ export const regressionSchema = z.object({
   right: sideSchema,
   core: z.string().nullable(),
   mode: z.enum(["steady", "cold"]).nullable(),
-  input: exitInputSchema,
+  /** As the subject's own JSON form writes it. */
+  input: z.unknown(),
 });
 
-/** A regression case as read (64-bit values as bigint). */
-export type Regression = z.infer<typeof regressionSchema>;
+/** A regression case as read, its input parsed by the subject's schema (64-bit values as bigint). */
+export type Regression = Omit<z.infer<typeof regressionSchema>, "input"> & { readonly input: ExitInput };
 /** A regression case as written (64-bit values as hex strings). */
 export type RegressionJson = z.input<typeof regressionSchema>;
 
@@ -148,6 +152,12 @@ export function readRegressions(dir = REGRESSIONS_DIR): { file: string; regressi
           issue?.message ?? "invalid",
         );
       }
-      return { file, regression: parsed.data };
+      let input: ExitInput;
+      try {
+        input = DOMAINS[parsed.data.subject].fromJson(parsed.data.input);
+      } catch (e) {
+        return fail("REGRESSION_INVALID", `${file}:input`, (e as Error).message);
+      }
+      return { file, regression: { ...parsed.data, input } };
     });
 }

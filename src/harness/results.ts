@@ -1,3 +1,4 @@
+import type { DomainId } from "./domain.ts";
 /**
  * What a check run found: per property, per subject (a build or a mutant), with the counts of what
  * was covered and a list of what was not checked. The report writers only format this.
@@ -26,6 +27,8 @@ export interface SubjectResult {
 
 export interface PropertyResult {
   readonly id: PropertyId;
+  /** The subject: the exit path, or the whole syscall with its entry work. */
+  readonly domain: DomainId;
   readonly title: string;
   readonly status: Status;
   readonly subjects: readonly SubjectResult[];
@@ -48,9 +51,30 @@ export interface CheckSettings {
 export interface CheckSummary {
   readonly settings: CheckSettings;
   readonly properties: readonly PropertyResult[];
-  /** Inputs swept exhaustively and drawn at random, per property, in this shard. */
-  readonly coverage: { readonly exhaustive: number; readonly random: number };
+  /** Per subject: inputs swept exhaustively and drawn at random per property, in this shard. */
+  readonly coverage: readonly {
+    readonly domain: DomainId;
+    readonly exhaustive: number;
+    readonly random: number;
+  }[];
   readonly notChecked: readonly string[];
+}
+
+/** One summary of several runs (one per subject), in order. */
+export function mergeSummaries(parts: readonly CheckSummary[]): CheckSummary {
+  const first = parts[0];
+  if (!first) throw new Error("mergeSummaries: nothing to merge");
+  return {
+    settings: {
+      ...first.settings,
+      builds: [...new Set(parts.flatMap((p) => p.settings.builds))],
+      fixtures: parts.reduce((n, p) => n + p.settings.fixtures, 0),
+      mutants: parts.reduce((n, p) => n + p.settings.mutants, 0),
+    },
+    properties: parts.flatMap((p) => p.properties),
+    coverage: parts.flatMap((p) => p.coverage),
+    notChecked: first.notChecked,
+  };
 }
 
 export function overallStatus(properties: readonly { status: Status }[]): Status {
@@ -63,7 +87,8 @@ export function overallStatus(properties: readonly { status: Status }[]): Status
 export const NOT_CHECKED: readonly string[] = [
   "SMP interleavings (another CPU writing the work word or on_dispatch during the exit path)",
   "FP/SIMD state (the fixtures are built with -mgeneral-regs-only, as the kernel is)",
-  "the rest of the syscall path: entry work, the syscall table, exit_to_user_mode_loop, signals",
+  "the syscall path outside el0_svc_common: exception entry and return, the syscall table, exit_to_user_mode_loop, signals",
+  "the hooks' own work (audit, tracepoint, ptrace stop, seccomp filters): stubs record their calls",
   "CONFIG_DEBUG_RSEQ builds (the fixtures are built without it; the specification models it)",
   "work bits above bit 7 beyond the random draws (the sweep covers the 256 low words)",
 ];

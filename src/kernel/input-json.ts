@@ -5,31 +5,31 @@
 import { z } from "zod";
 import type { ExitInput, TracerAction } from "./state.ts";
 
-const u64 = z
+export const u64Schema = z
   .string()
   .regex(/^0x[0-9a-f]{1,16}$/, "a 64-bit value as 0x followed by 1 to 16 lower-case hex digits")
   .transform((s) => BigInt(s));
 
 const tracerSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("none") }),
-  z.object({ kind: z.literal("write_x0"), x0: u64 }),
-  z.object({ kind: z.literal("write_scratch"), scratch: u64 }),
-  z.object({ kind: z.literal("write_both"), x0: u64, scratch: u64 }),
+  z.object({ kind: z.literal("write_x0"), x0: u64Schema }),
+  z.object({ kind: z.literal("write_scratch"), scratch: u64Schema }),
+  z.object({ kind: z.literal("write_both"), x0: u64Schema, scratch: u64Schema }),
 ]);
 
 export const exitInputSchema = z.object({
-  work: u64,
-  workAtEntry: u64,
-  tifFlags: u64,
-  tifFlagsAtEntry: u64,
+  work: u64Schema,
+  workAtEntry: u64Schema,
+  tifFlags: u64Schema,
+  tifFlagsAtEntry: u64Schema,
   onDispatch: z.boolean(),
   auditContext: z.boolean(),
   compat: z.boolean(),
   regs: z.object({
-    x0: u64,
-    x7: u64,
-    x12: u64,
-    orig_x0: u64,
+    x0: u64Schema,
+    x7: u64Schema,
+    x12: u64Schema,
+    orig_x0: u64Schema,
     syscallno: z.number().int().min(-0x80000000).max(0x7fffffff),
   }),
   tracer: tracerSchema,

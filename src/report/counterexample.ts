@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
 import { fail } from "../errors.ts";
-import { exitInputSchema } from "../kernel/input-json.ts";
+import { DOMAINS } from "../harness/domain.ts";
+import type { ExitInput } from "../kernel/state.ts";
 
 export const COUNTEREXAMPLE_FORMAT = "exitwork-counterexample-1";
 
@@ -33,13 +34,15 @@ export const counterexampleSchema = z.object({
   format: z.literal(COUNTEREXAMPLE_FORMAT),
   name: z.string().regex(/^[A-Za-z0-9._-]+$/),
   property: z.enum(["P1", "P2", "P3", "P4"]),
+  /** The subject: the exit path, or the whole syscall (its input has the entry decisions too). */
+  subject: z.enum(["exit", "syscall"]).default("exit"),
   kind: z.enum(["behaviour", "budget"]),
   headline: z.string(),
   left: sideSchema,
   right: sideSchema,
   core: z.string().nullable(),
   mode: z.enum(["steady", "cold"]).nullable(),
-  input: exitInputSchema,
+  input: z.unknown(),
   inputText: z.string(),
   path: z.string(),
   divergence: z
@@ -70,8 +73,10 @@ export const counterexampleSchema = z.object({
 
 /** The report as written (64-bit values as hex strings). */
 export type CounterexampleJson = z.input<typeof counterexampleSchema>;
-/** The report as read back (64-bit values as bigint). */
-export type Counterexample = z.infer<typeof counterexampleSchema>;
+/** The report as read back, its input parsed by the subject's own schema (64-bit values as bigint). */
+export type Counterexample = Omit<z.infer<typeof counterexampleSchema>, "input"> & {
+  readonly input: ExitInput;
+};
 export type ReportRow = z.infer<typeof rowSchema>;
 
 /** Two columns, `*` on each differing row, like dynarmic's fuzzer output. */
@@ -189,5 +194,16 @@ export function readCounterexample(file: string): { json: CounterexampleJson; re
       issue?.message ?? "not a counterexample report",
     );
   }
-  return { json: json as CounterexampleJson, report: parsed.data };
+  let input: ExitInput;
+  try {
+    input = DOMAINS[parsed.data.subject].fromJson(parsed.data.input);
+  } catch (e) {
+    const issue = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+    return fail(
+      "REPORT_INVALID",
+      `${file}:input.${issue?.path.join(".") ?? ""}`,
+      issue?.message ?? String(e),
+    );
+  }
+  return { json: json as CounterexampleJson, report: { ...parsed.data, input } };
 }

@@ -4,13 +4,11 @@
  * budget failure the timelines and cycles per effect.
  */
 
-import { describeInput } from "../harness/arbitraries.ts";
 import type { Failure } from "../harness/check.ts";
 import { detailRun, type RunDetail } from "../harness/detail.ts";
+import { DOMAINS } from "../harness/domain.ts";
 import type { Mode, Subject } from "../harness/observe.ts";
-import { exitPath } from "../harness/paths.ts";
 import { readManifest } from "../kernel/fixtures.ts";
-import { inputToJson } from "../kernel/input-json.ts";
 import { COUNTEREXAMPLE_FORMAT, type CounterexampleJson } from "./counterexample.ts";
 
 export interface ReportContext {
@@ -54,6 +52,7 @@ export function failureToReport(failure: Failure, ctx: ReportContext): Counterex
   const left = detailOf(failure.left, failure, leftLabel, ctx);
   const right = detailOf(failure.right, failure, rightLabel, ctx);
   const input = failure.found.input;
+  const domain = DOMAINS[failure.domain];
   const budget =
     failure.budget && left && right
       ? {
@@ -69,15 +68,16 @@ export function failureToReport(failure: Failure, ctx: ReportContext): Counterex
     format: COUNTEREXAMPLE_FORMAT,
     name: reportName(failure),
     property: failure.property,
+    subject: failure.domain,
     kind: failure.budget ? "budget" : "behaviour",
     headline: failure.detail,
     left: sideOf(failure.left, leftLabel),
     right: sideOf(failure.right, rightLabel),
     core: failure.budget ? ctx.core : null,
     mode: failure.budget ? ctx.mode : null,
-    input: inputToJson(input),
-    inputText: describeInput(input),
-    path: exitPath(input),
+    input: domain.toJson(input),
+    inputText: domain.describe(input),
+    path: domain.path(input),
     divergence: failure.divergence
       ? {
           what: failure.divergence.what,

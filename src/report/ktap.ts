@@ -25,12 +25,13 @@ function subjectLines(s: SubjectResult, n: number): string[] {
 }
 
 function propertyLines(p: PropertyResult, n: number): string[] {
-  const inner = ["KTAP version 1", `# Subtest: ${p.id}`, `1..${p.subjects.length}`];
+  const inner = ["KTAP version 1", `# Subtest: ${p.id} ${p.domain}`, `1..${p.subjects.length}`];
   p.subjects.forEach((s, i) => {
     inner.push(...subjectLines(s, i + 1));
   });
   for (const note of p.notes) inner.push(`# ${note}`);
-  return [...inner.map((l) => `    ${l}`), result(p.status, n, `${p.id}_${p.title}`)];
+  const name = p.domain === "exit" ? `${p.id}_${p.title}` : `${p.id}_${p.domain}_${p.title}`;
+  return [...inner.map((l) => `    ${l}`), result(p.status, n, name)];
 }
 
 export function formatKtap(summary: CheckSummary): string {

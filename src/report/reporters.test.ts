@@ -14,10 +14,11 @@ const summary: CheckSummary = {
     fixtures: 6,
     mutants: 2,
   },
-  coverage: { exhaustive: 8192, random: 100 },
+  coverage: [{ domain: "exit", exhaustive: 8192, random: 100 }],
   properties: [
     {
       id: "P1",
+      domain: "exit",
       title: PROPERTY_TITLES.P1,
       status: "pass",
       subjects: [
@@ -28,6 +29,7 @@ const summary: CheckSummary = {
     },
     {
       id: "P3",
+      domain: "exit",
       title: PROPERTY_TITLES.P3,
       status: "fail",
       subjects: [

@@ -36,20 +36,34 @@ export function countLine(summary: CheckSummary): string {
   return `${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped`;
 }
 
+const SUBJECTS: Record<string, string> = {
+  exit: "exit path (syscall_exit_work: ref v6.18, inline v7.0, legacy arm64 v6.18)",
+  syscall:
+    "whole syscall (el0_svc_common with entry work: svc-ref v6.18, svc-exit-inline v9, svc-inline v7.0)",
+};
+
 export function formatSummary(summary: CheckSummary): string {
   const s = summary.settings;
-  const shard = s.shard ? `, shard ${s.shard.index}/${s.shard.count}` : "";
+  const shard = s.shard ? `, shard ${s.shard.index + 1}/${s.shard.count}` : "";
   const lines = [
     `exitwork check: core ${s.core}, ${s.mode} state, seed ${s.seed}${shard}`,
     `fixtures: ${s.fixtures} (${s.builds.join(", ")}), ${s.mutants} mutants`,
-    `inputs: ${summary.coverage.exhaustive} swept exhaustively, then ${summary.coverage.random} random per property`,
-    "",
-    ...summary.properties.flatMap(propertyLines),
+  ];
+  for (const c of summary.coverage) {
+    lines.push(
+      "",
+      `${SUBJECTS[c.domain] ?? c.domain}:`,
+      `inputs: ${c.exhaustive} swept exhaustively, then ${c.random} random per property`,
+      "",
+      ...summary.properties.filter((p) => p.domain === c.domain).flatMap(propertyLines),
+    );
+  }
+  lines.push(
     "",
     "not checked:",
     ...summary.notChecked.map((n) => `  - ${n}`),
     "",
     `${overallStatus(summary.properties) === "fail" ? "FAIL" : "ok"}: ${countLine(summary)}`,
-  ];
+  );
   return `${lines.join("\n")}\n`;
 }
