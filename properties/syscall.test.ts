@@ -4,9 +4,15 @@
  * against specSyscall, on the whole-syscall sweep and 10,000 random cases per property; the
  * cycle budget on every core; every entry mutant caught with a minimal counterexample.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../src/harness/check.ts";
 import { syscallDomain } from "../src/harness/domain.ts";
+import { replayCase } from "../src/harness/replay.ts";
+import { readCounterexample, writeCounterexample } from "../src/report/counterexample.ts";
+import { failureToReport } from "../src/report/failure-report.ts";
 import { checkOptions, explain } from "./support.ts";
 
 const options = (over: Parameters<typeof checkOptions>[0]) =>
@@ -48,6 +54,19 @@ describe("whole syscall", () => {
     });
     const run = runCheck({ ...base, budgets: { ...base.budgets, acceptedRegressions: [] } });
     expect(run.summary.properties[0]!.status).toBe("fail");
-    expect(run.failures[0]?.detail).toMatch(/more than ref/);
+    const failure = run.failures[0]!;
+    expect(failure.detail).toMatch(/more than ref/);
+
+    // Its report carries the whole-syscall input, reads back with the entry decisions, and replays.
+    const dir = mkdtempSync(join(tmpdir(), "exitwork-svc-report-"));
+    const file = writeCounterexample(
+      dir,
+      failureToReport(failure, { core: "tsv110", mode: "steady", seed: 1 }),
+    );
+    const { report } = readCounterexample(file);
+    expect(report.subject).toBe("syscall");
+    expect(report.input).toEqual(failure.found.input);
+    expect(replayCase(report, { ...base.budgets, acceptedRegressions: [] }).reproduced).toBe(true);
+    expect(replayCase(report, base.budgets).reproduced).toBe(false);
   });
 });
