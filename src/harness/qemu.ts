@@ -10,7 +10,7 @@ import { z } from "zod";
 import { fail } from "../errors.ts";
 import type { Effect, ExitOutcome } from "../kernel/effects.ts";
 import { fixtureInfo } from "../kernel/fixtures.ts";
-import type { ExitInput, TracerAction } from "../kernel/state.ts";
+import type { ExitFinalState, ExitInput, TracerAction } from "../kernel/state.ts";
 import { _TIF_32BIT } from "../kernel/work.ts";
 
 export const QEMU = "qemu-aarch64";
@@ -63,9 +63,10 @@ export function encodeInput(input: ExitInput): string {
     .join(" ");
 }
 
-const hexValue = z.string().regex(/^0x[0-9a-f]{1,16}$/);
+export const hexValue = z.string().regex(/^0x[0-9a-f]{1,16}$/);
 
-const effectSchema = z.discriminatedUnion("kind", [
+/** The exit effects as the drivers print them (both drivers, user/driver.c and user/svc_driver.c). */
+export const EXIT_EFFECT_SCHEMAS = [
   z.object({ kind: z.literal("rseq_check") }),
   z.object({ kind: z.literal("on_dispatch_cleared") }),
   z.object({ kind: z.literal("audit_exit"), success: z.boolean(), returnCode: hexValue }),
@@ -77,22 +78,24 @@ const effectSchema = z.discriminatedUnion("kind", [
     x0: hexValue,
     scratch: hexValue,
   }),
-]);
+] as const;
 
-const outcomeSchema = z.object({
-  effects: z.array(effectSchema),
-  final: z.object({
-    x0: hexValue,
-    x7: hexValue,
-    x12: hexValue,
-    orig_x0: hexValue,
-    syscallno: z.number().int(),
-    onDispatch: z.boolean(),
-  }),
+const effectSchema = z.discriminatedUnion("kind", [...EXIT_EFFECT_SCHEMAS]);
+
+/** pt_regs and on_dispatch after a run, as the drivers print them. */
+export const finalSchema = z.object({
+  x0: hexValue,
+  x7: hexValue,
+  x12: hexValue,
+  orig_x0: hexValue,
+  syscallno: z.number().int(),
+  onDispatch: z.boolean(),
 });
 
+const outcomeSchema = z.object({ effects: z.array(effectSchema), final: finalSchema });
+
 /** effects.ts: audit's return_code and the tracepoint's ret are signed longs; registers are u64. */
-function toEffect(raw: z.infer<typeof effectSchema>): Effect {
+export function toExitEffect(raw: z.infer<typeof effectSchema>): Effect {
   switch (raw.kind) {
     case "rseq_check":
     case "on_dispatch_cleared":
@@ -110,21 +113,67 @@ function toEffect(raw: z.infer<typeof effectSchema>): Effect {
   }
 }
 
-function toOutcome(raw: z.infer<typeof outcomeSchema>): ExitOutcome {
-  const f = raw.final;
+export function finalFromJson(f: z.infer<typeof finalSchema>): ExitFinalState {
   return {
-    effects: raw.effects.map(toEffect),
-    final: {
-      regs: {
-        x0: BigInt(f.x0),
-        x7: BigInt(f.x7),
-        x12: BigInt(f.x12),
-        orig_x0: BigInt(f.orig_x0),
-        syscallno: f.syscallno,
-      },
-      onDispatch: f.onDispatch,
+    regs: {
+      x0: BigInt(f.x0),
+      x7: BigInt(f.x7),
+      x12: BigInt(f.x12),
+      orig_x0: BigInt(f.orig_x0),
+      syscallno: f.syscallno,
     },
+    onDispatch: f.onDispatch,
   };
+}
+
+/**
+ * One qemu-aarch64 process over a user-mode build: the encoded inputs on stdin, one JSON line per
+ * input back, each checked by `schema`. Failures (no qemu, no user build, a crash, unreadable
+ * output) are ExitworkFailure values with an EXITWORK_QEMU_* code.
+ */
+export function runDriver<S extends z.ZodType>(
+  fixtureId: string,
+  elf: string | undefined,
+  lines: readonly string[],
+  schema: S,
+): z.infer<S>[] {
+  if (elf === undefined) {
+    return fail(
+      "EXITWORK_QEMU_NO_USER_BUILD",
+      fixtureId,
+      "this fixture has no user-mode build (defconfig only)",
+    );
+  }
+  if (lines.length === 0) return [];
+  if (!qemuAvailable())
+    return fail("EXITWORK_QEMU_MISSING", QEMU, "not installed (apt-get install qemu-user)");
+  const result = spawnSync(QEMU, ["-cpu", QEMU_CPU, elf], {
+    input: `${lines.join("\n")}\n`,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error || result.status !== 0) {
+    const why = result.error?.message ?? (result.stderr.trim() || `exit status ${result.status}`);
+    return fail("EXITWORK_QEMU_RUN", elf, why);
+  }
+  const out = result.stdout.split("\n").filter((l) => l.length > 0);
+  if (out.length !== lines.length) {
+    return fail("EXITWORK_QEMU_OUTPUT", elf, `${out.length} outcomes for ${lines.length} inputs`);
+  }
+  return out.map((line, index) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      return fail("EXITWORK_QEMU_OUTPUT", `${elf}:${index + 1}`, "not JSON");
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return fail("EXITWORK_QEMU_OUTPUT", `${elf}:${index + 1}#${issue.path.join(".")}`, issue.message);
+    }
+    return parsed.data as z.infer<S>;
+  });
 }
 
 /**
@@ -134,13 +183,6 @@ function toOutcome(raw: z.infer<typeof outcomeSchema>): ExitOutcome {
  */
 export function runQemu(fixtureId: string, inputs: readonly ExitInput[]): ExitOutcome[] {
   const info = fixtureInfo(fixtureId);
-  if (!info.userElfPath) {
-    return fail(
-      "EXITWORK_QEMU_NO_USER_BUILD",
-      fixtureId,
-      "this fixture has no user-mode build (defconfig only)",
-    );
-  }
   const rseqIndex = inputs.findIndex((i) => i.debugRseq);
   if (rseqIndex >= 0) {
     return fail(
@@ -149,43 +191,8 @@ export function runQemu(fixtureId: string, inputs: readonly ExitInput[]): ExitOu
       "the fixtures are built without CONFIG_DEBUG_RSEQ",
     );
   }
-  if (inputs.length === 0) return [];
-  if (!qemuAvailable())
-    return fail("EXITWORK_QEMU_MISSING", QEMU, "not installed (apt-get install qemu-user)");
-
-  const result = spawnSync(QEMU, ["-cpu", QEMU_CPU, info.userElfPath], {
-    input: `${inputs.map(encodeInput).join("\n")}\n`,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error || result.status !== 0) {
-    const why = result.error?.message ?? (result.stderr.trim() || `exit status ${result.status}`);
-    return fail("EXITWORK_QEMU_RUN", info.userElfPath, why);
-  }
-  const lines = result.stdout.split("\n").filter((l) => l.length > 0);
-  if (lines.length !== inputs.length) {
-    return fail(
-      "EXITWORK_QEMU_OUTPUT",
-      info.userElfPath,
-      `${lines.length} outcomes for ${inputs.length} inputs`,
-    );
-  }
-  return lines.map((line, index) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      return fail("EXITWORK_QEMU_OUTPUT", `${info.userElfPath}:${index + 1}`, "not JSON");
-    }
-    const parsed = outcomeSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return fail(
-        "EXITWORK_QEMU_OUTPUT",
-        `${info.userElfPath}:${index + 1}#${issue.path.join(".")}`,
-        issue.message,
-      );
-    }
-    return toOutcome(parsed.data);
-  });
+  return runDriver(fixtureId, info.userElfPath, inputs.map(encodeInput), outcomeSchema).map((raw) => ({
+    effects: raw.effects.map(toExitEffect),
+    final: finalFromJson(raw.final),
+  }));
 }

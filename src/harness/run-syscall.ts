@@ -1,26 +1,8 @@
-/**
- * Runs a whole-syscall fixture (`svc-*`: el0_svc_common with entry work, body and exit work) on
- * the simulated core, performing the entry and exit hooks' effects when pc reaches them, and
- * returns a trace shaped like run.ts's RunTrace, with the entry effects of kernel/entry/types.ts.
- *
- * Hook contract (src/kernel/c/svc_hooks.S, the same in user/svc_driver.c): every hook is a bare
- * `ret`; the runner acts before it executes, as the kernel function it stands for would:
- * syscall_user_dispatch (SUD's verdict, on_dispatch, rollback), rseq_syscall_enter_work,
- * ptrace_report_syscall_entry (the entry tracer), __secure_computing (the verdict),
- * trace_sys_enter (a probe may rewrite the number), __audit_syscall_entry, exitwork_syscall_fn
- * (the body: returns `regs.x0`, leaves `work` in thread_info), and the exit hooks of run.ts.
- * No hook marks a skipped body: `syscall_skipped` is recorded when the exit side starts
- * (its first hook, the SUD gate's store or the return) without a body call.
- *
- * runSyscallQemu() runs the same fixtures' user-mode builds (user/svc_driver.c) under
- * qemu-aarch64, as qemu.ts does for the exit-only ones.
- */
-import { spawnSync } from "node:child_process";
 import { z } from "zod";
 import { runCore } from "../a64/core.ts";
 import { Machine, SYSREGS } from "../a64/machine.ts";
 import type { Memory, Region } from "../a64/memory.ts";
-import { type ExitworkError, fail } from "../errors.ts";
+import type { ExitworkError } from "../errors.ts";
 import { readSvcFixture, svcFixtureInfo } from "../kernel/entry/fixtures.ts";
 import {
   defaultSyscallInput,
@@ -30,7 +12,14 @@ import {
 } from "../kernel/entry/types.ts";
 import { PT_REGS, regOffset, TASK } from "../kernel/layout.ts";
 import { _TIF_32BIT } from "../kernel/work.ts";
-import { QEMU, QEMU_CPU, qemuAvailable } from "./qemu.ts";
+import {
+  EXIT_EFFECT_SCHEMAS,
+  finalFromJson,
+  finalSchema,
+  hexValue,
+  runDriver,
+  toExitEffect,
+} from "./qemu.ts";
 import {
   abiProblems,
   DEFAULT_MAX_STEPS,
@@ -338,7 +327,6 @@ export function encodeSyscallInput(input: SyscallInput): string {
     .join(" ");
 }
 
-const hexValue = z.string().regex(/^0x[0-9a-f]{1,16}$/);
 const scratchReg = z.enum(["x7", "r12"]);
 const outcomeSchema = z.object({
   effects: z.array(
@@ -351,44 +339,28 @@ const outcomeSchema = z.object({
       z.object({ kind: z.literal("audit_entry"), nr: z.number().int(), args: z.array(hexValue).length(4) }),
       z.object({ kind: z.literal("syscall_body"), nr: z.number().int() }),
       z.object({ kind: z.literal("syscall_skipped") }),
-      z.object({ kind: z.literal("rseq_check") }),
-      z.object({ kind: z.literal("on_dispatch_cleared") }),
-      z.object({ kind: z.literal("audit_exit"), success: z.boolean(), returnCode: hexValue }),
-      z.object({ kind: z.literal("sys_exit"), ret: hexValue }),
-      z.object({
-        kind: z.literal("ptrace_exit"),
-        step: z.boolean(),
-        scratchReg,
-        x0: hexValue,
-        scratch: hexValue,
-      }),
+      ...EXIT_EFFECT_SCHEMAS,
     ]),
   ),
-  final: z.object({
-    x0: hexValue,
-    x7: hexValue,
-    x12: hexValue,
-    orig_x0: hexValue,
-    syscallno: z.number().int(),
-    onDispatch: z.boolean(),
-  }),
+  final: finalSchema,
 });
 
-/** The driver prints registers unsigned; effects.ts keeps audit's return_code and sys_exit's ret signed. */
+/** The driver prints registers unsigned; the entry effects' 64-bit fields become bigints. */
 function toEffect(raw: z.infer<typeof outcomeSchema>["effects"][number]): SyscallEffect {
   switch (raw.kind) {
     case "ptrace_entry":
       return { ...raw, scratch: BigInt(raw.scratch) };
     case "audit_entry":
       return { ...raw, args: raw.args.map((a) => BigInt(a)) };
-    case "audit_exit":
-      return { ...raw, returnCode: BigInt.asIntN(64, BigInt(raw.returnCode)) };
-    case "sys_exit":
-      return { kind: "sys_exit", ret: BigInt.asIntN(64, BigInt(raw.ret)) };
-    case "ptrace_exit":
-      return { ...raw, x0: BigInt(raw.x0), scratch: BigInt(raw.scratch) };
-    default:
+    case "sud_dispatch":
+    case "rseq_slice_enter":
+    case "seccomp":
+    case "sys_enter":
+    case "syscall_body":
+    case "syscall_skipped":
       return raw;
+    default:
+      return toExitEffect(raw);
   }
 }
 
@@ -400,53 +372,8 @@ function toEffect(raw: z.infer<typeof outcomeSchema>["effects"][number]): Syscal
  */
 export function runSyscallQemu(fixtureId: string, inputs: readonly SyscallInput[]): SyscallOutcome[] {
   const info = svcFixtureInfo(fixtureId);
-  const elf = info.userElfPath;
-  if (elf === undefined)
-    return fail(
-      "EXITWORK_QEMU_NO_USER_BUILD",
-      fixtureId,
-      "this fixture has no user-mode build (defconfig only)",
-    );
-  if (inputs.length === 0) return [];
-  if (!qemuAvailable())
-    return fail("EXITWORK_QEMU_MISSING", QEMU, "not installed (apt-get install qemu-user)");
-  const result = spawnSync(QEMU, ["-cpu", QEMU_CPU, elf], {
-    input: `${inputs.map(encodeSyscallInput).join("\n")}\n`,
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (result.error || result.status !== 0) {
-    const why = result.error?.message ?? (result.stderr.trim() || `exit status ${result.status}`);
-    return fail("EXITWORK_QEMU_RUN", elf, why);
-  }
-  const lines = result.stdout.split("\n").filter((l) => l.length > 0);
-  if (lines.length !== inputs.length)
-    return fail("EXITWORK_QEMU_OUTPUT", elf, `${lines.length} outcomes for ${inputs.length} inputs`);
-  return lines.map((line, index) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      return fail("EXITWORK_QEMU_OUTPUT", `${elf}:${index + 1}`, "not JSON");
-    }
-    const parsed = outcomeSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return fail("EXITWORK_QEMU_OUTPUT", `${elf}:${index + 1}#${issue.path.join(".")}`, issue.message);
-    }
-    const f = parsed.data.final;
-    return {
-      effects: parsed.data.effects.map(toEffect),
-      final: {
-        regs: {
-          x0: BigInt(f.x0),
-          x7: BigInt(f.x7),
-          x12: BigInt(f.x12),
-          orig_x0: BigInt(f.orig_x0),
-          syscallno: f.syscallno,
-        },
-        onDispatch: f.onDispatch,
-      },
-    };
-  });
+  return runDriver(fixtureId, info.userElfPath, inputs.map(encodeSyscallInput), outcomeSchema).map((raw) => ({
+    effects: raw.effects.map(toEffect),
+    final: finalFromJson(raw.final),
+  }));
 }
