@@ -3,12 +3,22 @@ import { parentPort, workerData } from "node:worker_threads";
 import { ExitworkFailure } from "../errors.ts";
 import { DOMAINS, type DomainId } from "../harness/domain.ts";
 import type { OptionValues } from "./command.ts";
-import { checkSubject } from "./commands.ts";
+import { checkSubject, type WorkerMessage } from "./commands.ts";
 
 const { values, domain } = workerData as { values: OptionValues; domain: DomainId };
+const post = (message: WorkerMessage) => parentPort?.postMessage(message);
+let lastPercent = -1;
+const progress = {
+  update(done: number, total: number) {
+    const percent = Math.floor((100 * done) / total);
+    if (percent === lastPercent) return;
+    lastPercent = percent;
+    post({ progress: [done, total] });
+  },
+};
 try {
-  parentPort?.postMessage({ summary: checkSubject(values, DOMAINS[domain]) });
+  post({ summary: checkSubject(values, DOMAINS[domain], progress) });
 } catch (error) {
   if (!(error instanceof ExitworkFailure)) throw error;
-  parentPort?.postMessage({ error: error.error });
+  post({ error: error.error });
 }

@@ -115,17 +115,31 @@ function selectFixtures(values: OptionValues, domain: Domain): FixtureInfo[] {
   return all.filter((f) => f.variant === variant || (variant !== domain.legacy && f.variant === domain.ref));
 }
 
+/** How far a subject's sweep has got. */
+export interface Progress {
+  update(done: number, total: number): void;
+}
+
+/** One bar on stderr over every subject's sweep (the parts report separately, from worker threads). */
 export class ProgressBar {
   private last = -1;
+  private readonly parts = new Map<string, { done: number; total: number }>();
   constructor(private readonly enabled: boolean) {}
-  update(done: number, total: number): void {
+  part(name: string): Progress {
+    return { update: (done, total) => this.update(name, done, total) };
+  }
+  private update(name: string, done: number, total: number): void {
     if (!this.enabled) return;
-    const pct = Math.floor((100 * done) / total);
+    this.parts.set(name, { done, total });
+    const all = [...this.parts.values()];
+    const sum = all.reduce((n, p) => n + p.done, 0);
+    const of = all.reduce((n, p) => n + p.total, 0);
+    const pct = Math.floor((100 * sum) / of);
     if (pct === this.last) return;
     this.last = pct;
     const bar = "#".repeat(Math.floor(pct / 5)).padEnd(20, ".");
-    process.stderr.write(`\rsweep [${bar}] ${done}/${total}`);
-    if (done === total) process.stderr.write("\r\x1b[K");
+    process.stderr.write(`\rsweep [${bar}] ${sum}/${of}`);
+    if (all.every((p) => p.done === p.total)) process.stderr.write("\r\x1b[K");
   }
 }
 
@@ -176,17 +190,14 @@ const checkCommand: Command = {
   async run(values) {
     const reporter = oneOf("reporter", str(values, "reporter"), ["text", "json", "ktap"] as const) ?? "text";
     const domains = domainsOption(values);
+    const bar = new ProgressBar(reporter === "text" && process.stderr.isTTY === true);
     // Each subject is independent: with two, each runs in a worker thread, on its own core.
     const parts =
       domains.length > 1
-        ? await Promise.all(domains.map((domain) => checkSubjectInWorker(values, domain.id)))
-        : [
-            checkSubject(
-              values,
-              domains[0]!,
-              new ProgressBar(reporter === "text" && process.stderr.isTTY === true),
-            ),
-          ];
+        ? await Promise.all(
+            domains.map((domain) => checkSubjectInWorker(values, domain.id, bar.part(domain.id))),
+          )
+        : [checkSubject(values, domains[0]!, bar.part(domains[0]!.id))];
     const found = parts.filter((p): p is CheckSummary => p !== null);
     if (found.length === 0) return usage("--variant", `no fixture has variant "${str(values, "variant")}"`);
     const summary = mergeSummaries(found);
@@ -202,11 +213,7 @@ const checkCommand: Command = {
  * failure. Everything comes from the parsed options (plain data), so a worker thread can run it.
  * Returns null when the options select no fixture of this subject.
  */
-export function checkSubject(
-  values: OptionValues,
-  domain: Domain,
-  progress?: ProgressBar,
-): CheckSummary | null {
+export function checkSubject(values: OptionValues, domain: Domain, progress?: Progress): CheckSummary | null {
   const properties = propertiesOption(str(values, "properties"));
   const budgets = readBudgets(str(values, "budgets") ?? DEFAULT_BUDGETS);
   const seed = intOption("seed", str(values, "seed"), DEFAULT_SEED);
@@ -246,14 +253,25 @@ export function checkSubject(
   };
 }
 
-function checkSubjectInWorker(values: OptionValues, domain: DomainId): Promise<CheckSummary | null> {
+/** What a check worker posts: progress along the way, then its summary or a coded error. */
+export type WorkerMessage =
+  | { readonly progress: readonly [number, number] }
+  | { readonly summary: CheckSummary | null }
+  | { readonly error: ExitworkError };
+
+function checkSubjectInWorker(
+  values: OptionValues,
+  domain: DomainId,
+  progress: Progress,
+): Promise<CheckSummary | null> {
   return new Promise((done, failed) => {
     const worker = new Worker(new URL("./check-worker.js", import.meta.url), {
       workerData: { values, domain },
     });
-    worker.once("message", (m: { summary?: CheckSummary | null; error?: ExitworkError }) => {
-      if (m.error) failed(new ExitworkFailure(m.error));
-      else done(m.summary ?? null);
+    worker.on("message", (m: WorkerMessage) => {
+      if ("progress" in m) progress.update(m.progress[0], m.progress[1]);
+      else if ("error" in m) failed(new ExitworkFailure(m.error));
+      else done(m.summary);
     });
     worker.once("error", failed);
   });
