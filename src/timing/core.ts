@@ -211,3 +211,13 @@ export function timingClass(latency: number, uops: number, pipes: readonly PipeU
 export function pipe(group: string, cycles = 1): PipeUse {
   return { group, cycles };
 }
+
+/** Where the timing model departs from llvm-mca on purpose, whatever the core. */
+export const MODEL_MCA_DIFFERENCES: readonly string[] = [
+  "front end (decode width, taken-branch bubble, prediction, I-cache) is modelled only with frontEnd on",
+  "store-to-load forwarding is modelled only with frontEnd on; mca assumes no aliasing",
+];
+
+/** A quirk of llvm-mca-16, for the cores cross-checked against it. */
+export const LLVM16_XZR_DIFFERENCE =
+  "llvm-mca-16 makes XZR/WZR a dependency (cmp writes it, mov reads it); the cores do not: only the mca-compatible mode copies it (mca-quirks.ts)";

@@ -7,7 +7,13 @@
  * Machine numbers: CortexA57Model in AArch64SchedA57.td; decode width: Arm Cortex-A72 Software
  * Optimization Guide (3-wide decode). Front-end numbers are assumptions, overridable.
  */
-import { type CoreModel, pipe, timingClass as w } from "../core.ts";
+import {
+  type CoreModel,
+  LLVM16_XZR_DIFFERENCE,
+  MODEL_MCA_DIFFERENCES,
+  pipe,
+  timingClass as w,
+} from "../core.ts";
 
 const int = w(1, 1, [pipe("I")]);
 const multi2 = w(2, 1, [pipe("M")]);
@@ -97,11 +103,7 @@ export const cortexA72: CoreModel = {
     "frontEndDepth",
     "storeForwardLatency",
   ],
-  mcaDifferences: [
-    "front end (decode width, taken-branch bubble, prediction, I-cache) is modelled only with frontEnd on",
-    "store-to-load forwarding is modelled only with frontEnd on; mca assumes no aliasing",
-    "llvm-mca-16 makes XZR/WZR a dependency (cmp writes it, mov reads it); the cores do not: only the mca-compatible mode copies it (mca-quirks.ts)",
-  ],
+  mcaDifferences: [...MODEL_MCA_DIFFERENCES, LLVM16_XZR_DIFFERENCE],
   mcaTools: ["llvm-mca-16"],
   mcaVersion: 16,
 };

@@ -6,7 +6,7 @@
  * -mcpu=neoverse-n1` uses the Cortex-A57 model (checked: same pipes and numbers as cortex-a57),
  * so the cross-check compares this N1 model with mca's A57 numbers; see `mcaDifferences`.
  */
-import { type CoreModel, pipe, timingClass as w } from "../core.ts";
+import { type CoreModel, MODEL_MCA_DIFFERENCES, pipe, timingClass as w } from "../core.ts";
 
 const int = w(1, 1, [pipe("I")]);
 const multi2 = w(2, 1, [pipe("M")]);
@@ -103,11 +103,10 @@ export const neoverseN1: CoreModel = {
     "storeForwardLatency",
   ],
   mcaDifferences: [
+    ...MODEL_MCA_DIFFERENCES,
     "llvm-mca-16 has no Neoverse N1 model and uses Cortex-A57's (dispatch 3 instead of 8, shifted ALU ops on M, BL/BLR and STP split differently): this model keeps the N1 numbers and is cross-checked against an LLVM that has them (17 or later); against llvm-mca-16 short traces come out up to 14% faster",
     "LLVM's `(AND|BIC)S[WX]rs` entry also catches unshifted ANDS/BICS (`tst x1, x8`): 2 cycles on M there, 1 on I here as the N1 SOG's \"ALU, basic, flagset\" (up to ~4 cycles per trace)",
     "llvm-mca-19 reads `hint #25`/`hint #29` as PACIASP/AUTIASP, which use SP and LR and write LR; on this v8.2 core without PAuth they are NOPs without operands: only the mca-compatible mode copies the LLVM 19 view (mca-quirks.ts)",
-    "front end (decode width, taken-branch bubble, prediction, I-cache) is modelled only with frontEnd on",
-    "store-to-load forwarding is modelled only with frontEnd on; mca assumes no aliasing",
   ],
   // AArch64SchedNeoverseN1.td exists from LLVM 17.
   mcaTools: ["llvm-mca-19", "llvm-mca-18", "llvm-mca-17"],

@@ -7,7 +7,13 @@
  * numbers: TSV110Model in the same file. Front-end numbers are not published (shared/TIMING.md):
  * they are assumptions, listed in `assumptions` and overridable.
  */
-import { type CoreModel, pipe, timingClass as w } from "../core.ts";
+import {
+  type CoreModel,
+  LLVM16_XZR_DIFFERENCE,
+  MODEL_MCA_DIFFERENCES,
+  pipe,
+  timingClass as w,
+} from "../core.ts";
 
 const alu = w(1, 1, [pipe("ALUAB")]);
 const ab = w(1, 1, [pipe("AB")]);
@@ -119,11 +125,7 @@ export const tsv110: CoreModel = {
     "frontEndDepth",
     "storeForwardLatency",
   ],
-  mcaDifferences: [
-    "front end (decode width, taken-branch bubble, prediction, I-cache) is modelled only with frontEnd on",
-    "store-to-load forwarding is modelled only with frontEnd on; mca assumes no aliasing",
-    "llvm-mca-16 makes XZR/WZR a dependency (cmp writes it, mov reads it); the cores do not: only the mca-compatible mode copies it (mca-quirks.ts)",
-  ],
+  mcaDifferences: [...MODEL_MCA_DIFFERENCES, LLVM16_XZR_DIFFERENCE],
   mcaTools: ["llvm-mca-16"],
   mcaVersion: 16,
 };
